@@ -1,0 +1,14 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from accounts.workplaces import workplaces_for
+from geo.selectors import scope_root
+
+
+@login_required
+def home(request):
+    return render(
+        request,
+        "accounts/home.html",
+        {"workplaces": workplaces_for(request.user), "scope": scope_root(request.user)},
+    )

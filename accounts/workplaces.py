@@ -1,0 +1,38 @@
+"""Where each role works: the home page sends people there. Later capabilities add their pages here."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import can_edit_places, can_view_map, is_manager
+
+
+@dataclass(frozen=True)
+class Workplace:
+    title: str | Promise
+    description: str | Promise
+    url: str
+
+
+def workplaces_for(user) -> list[Workplace]:
+    places: list[Workplace] = []
+    if can_view_map(user):
+        if is_manager(user):
+            description = _("Jurisdictions, units' service areas and hotspots of your area on one map.")
+        else:
+            description = _("The hotspots you look after, on a map and as a list.")
+        places.append(Workplace(_("Map"), description, reverse("map")))
+    if can_edit_places(user) and user.is_staff:
+        places.append(
+            Workplace(
+                _("Administration"),
+                _("Edit jurisdictions, units, service areas, hotspots and people."),
+                reverse("admin:index"),
+            )
+        )
+    places.append(
+        Workplace(_("API documentation"), _("The REST API for tablets and other systems."), reverse("api-docs"))
+    )
+    return places

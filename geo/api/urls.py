@@ -1,0 +1,12 @@
+from django.urls import path
+
+from geo.api.views import HotspotViewSet, JurisdictionViewSet, RouteView, UnitViewSet
+
+
+def register(router) -> None:
+    router.register("jurisdictions", JurisdictionViewSet, basename="jurisdiction")
+    router.register("units", UnitViewSet, basename="unit")
+    router.register("hotspots", HotspotViewSet, basename="hotspot")
+
+
+urlpatterns = [path("route/", RouteView.as_view(), name="route")]

@@ -1,0 +1,87 @@
+from django.contrib.gis.db import models
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from geo.validation import clean_point_or_polygonal
+
+
+class HotspotCategory(models.Model):
+    """A kind of place (建筑工地, 老旧小区 …); the twelve of the glossary are seeded and editable."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=60)
+    color = models.CharField(
+        _("map colour"),
+        max_length=7,
+        default="#d9480f",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #d9480f."))],
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("hotspot category")
+        verbose_name_plural = _("hotspot categories")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name_en if (get_language() or "").startswith("en") else self.name
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class Hotspot(models.Model):
+    """A place (点位) that is inspected again and again: a point or an outline."""
+
+    name = models.CharField(_("name"), max_length=120)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    category = models.ForeignKey(
+        HotspotCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="hotspots"
+    )
+    geometry = models.GeometryField(_("location"), srid=4326, help_text=_("A point or an outline (polygon)."))
+    jurisdiction = models.ForeignKey(
+        "geo.Jurisdiction",
+        verbose_name=_("jurisdiction"),
+        on_delete=models.PROTECT,
+        related_name="hotspots",
+        editable=False,
+    )
+    sponsoring_unit = models.ForeignKey(
+        "geo.Unit",
+        verbose_name=_("sponsoring unit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sponsored_hotspots",
+        help_text=_("The unit that answers for this hotspot (包保单位); findings on it are routed there."),
+    )
+    risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.MEDIUM)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("hotspot")
+        verbose_name_plural = _("hotspots")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.geometry is not None:
+            try:
+                self.geometry = clean_point_or_polygonal(self.geometry)
+            except ValidationError as exc:
+                raise ValidationError({"geometry": exc.messages}) from exc

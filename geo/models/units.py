@@ -1,0 +1,71 @@
+from django.contrib.gis.db import models
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from geo.geodesy import area_m2
+from geo.validation import clean_polygonal
+
+
+class UnitKind(models.TextChoices):
+    COMMUNITY_COMMITTEE = "community_committee", _("Community committee")
+    PROPERTY_MANAGER = "property_manager", _("Property manager")
+    ENFORCEMENT_SQUAD = "enforcement_squad", _("Enforcement squad")
+    RESIDENT_ENTERPRISE = "resident_enterprise", _("Resident enterprise or institution")
+    CAMPAIGN_OFFICE = "campaign_office", _("Campaign office")
+    OTHER = "other", _("Other")
+
+
+class Unit(models.Model):
+    """A rectification unit (整改责任单位) and its service area (geofence)."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=UnitKind.choices)
+    jurisdiction = models.ForeignKey(
+        "geo.Jurisdiction",
+        verbose_name=_("jurisdiction"),
+        on_delete=models.PROTECT,
+        related_name="units",
+        help_text=_("The jurisdiction the unit belongs to."),
+    )
+    service_area = models.MultiPolygonField(_("service area"), srid=4326, null=True, blank=True)
+    service_area_m2 = models.FloatField(_("service area (m²)"), null=True, editable=False)
+    routing_priority = models.SmallIntegerField(
+        _("routing priority"),
+        default=0,
+        help_text=_(
+            "Where service areas overlap, the highest priority wins; at equal priority the smallest area wins. "
+            "Leave 0 unless this unit must override the others."
+        ),
+    )
+    contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+    def clean(self) -> None:
+        if self.service_area is not None:
+            try:
+                self.service_area = clean_polygonal(self.service_area)
+            except ValidationError as exc:
+                raise ValidationError({"service_area": exc.messages}) from exc
+
+    def save(self, *args, **kwargs):
+        # Cached because routing orders overlapping areas by size on every lookup.
+        self.service_area_m2 = area_m2(self.service_area) if self.service_area is not None else None
+        super().save(*args, **kwargs)

@@ -1,0 +1,100 @@
+import numpy as np
+import pytest
+from django.contrib.gis.geos import Point
+
+from geo.routing import RoutingIndex, Rule, resolve_jurisdiction, route_point
+from geo.services import hotspot_update, unit_save
+
+pytestmark = pytest.mark.django_db
+
+
+def at(lon, lat):
+    return Point(lon, lat, srid=4326)
+
+
+def test_inside_one_service_area(world):
+    route = route_point(at(116.232, 39.8435))
+    assert (route.rule, route.unit) == (Rule.SERVICE_AREA, world.east_committee)
+    assert route.jurisdiction == world.east
+
+
+def test_overlap_goes_to_the_smallest_area(world):
+    route = route_point(at(116.207, 39.847))
+    assert (route.rule, route.unit) == (Rule.SERVICE_AREA, world.property_manager)
+
+
+def test_priority_override_beats_smaller_area(world):
+    route = route_point(at(116.215, 39.8555))
+    assert (route.rule, route.unit) == (Rule.PRIORITY, world.squad)
+
+
+def test_priority_on_the_only_area_is_still_the_service_area_rule(world):
+    world.west_committee.active = False
+    unit_save(unit=world.west_committee)
+    route = route_point(at(116.215, 39.8555))
+    assert (route.rule, route.unit) == (Rule.SERVICE_AREA, world.squad)
+
+
+def test_on_a_point_hotspot_goes_to_its_sponsor(world):
+    route = route_point(at(116.2302, 39.8451))  # about 25 m from the stall
+    assert (route.rule, route.unit, route.hotspot) == (Rule.HOTSPOT, world.school, world.stall)
+
+
+def test_beyond_the_hotspot_radius_falls_back_to_the_area(world, settings):
+    settings.ROUTING_HOTSPOT_RADIUS_M = 10
+    route = route_point(at(116.2302, 39.8451))
+    assert (route.rule, route.unit) == (Rule.SERVICE_AREA, world.east_committee)
+
+
+def test_hotspot_without_sponsor_does_not_route(world):
+    route = route_point(at(116.226, 39.849))  # inside the plot outline
+    assert (route.rule, route.unit, route.hotspot) == (Rule.SERVICE_AREA, world.east_committee, None)
+
+
+def test_inside_a_polygon_hotspot_with_sponsor(world):
+    hotspot_update(hotspot=world.plot, sponsoring_unit=world.squad)
+    route = route_point(at(116.226, 39.849))
+    assert (route.rule, route.unit, route.hotspot) == (Rule.HOTSPOT, world.squad, world.plot)
+
+
+def test_inactive_hotspot_or_sponsor_is_ignored(world):
+    hotspot_update(hotspot=world.stall, active=False)
+    assert route_point(at(116.230, 39.845)).rule == Rule.SERVICE_AREA
+
+
+def test_outside_everything_is_unrouted_never_a_guess(world):
+    route = route_point(at(116.30, 39.90))
+    assert (route.rule, route.unit, route.jurisdiction) == (Rule.UNROUTED, None, None)
+
+
+def test_inside_the_district_but_no_area_is_unrouted_with_jurisdiction(world):
+    world.east_committee.active = False
+    unit_save(unit=world.east_committee)
+    route = route_point(at(116.232, 39.8435))
+    assert (route.rule, route.unit, route.jurisdiction) == (Rule.UNROUTED, None, world.east)
+
+
+def test_point_resolves_to_deepest_jurisdiction(world):
+    assert resolve_jurisdiction(at(116.2005, 39.8405)) == world.cell
+    assert resolve_jurisdiction(at(116.210, 39.850)) == world.west
+    assert resolve_jurisdiction(at(116.50, 39.90)) is None
+
+
+def test_bulk_routing_agrees_with_single_routing(world):
+    rng = np.random.default_rng(7)
+    lons = np.concatenate([rng.uniform(116.195, 116.245, 400), 116.230 + rng.normal(0, 0.0005, 100)])
+    lats = np.concatenate([rng.uniform(39.835, 39.865, 400), 39.845 + rng.normal(0, 0.0005, 100)])
+    bulk = RoutingIndex.from_database().route(lons, lats)
+    rules_seen = set()
+    for i, (lon, lat) in enumerate(zip(lons, lats, strict=True)):
+        single = route_point(at(float(lon), float(lat)))
+        assert bulk.rule_at(i) == single.rule, (lon, lat)
+        assert int(bulk.unit_ids[i]) == (single.unit.pk if single.unit else -1), (lon, lat)
+        assert int(bulk.hotspot_ids[i]) == (single.hotspot.pk if single.hotspot else -1), (lon, lat)
+        rules_seen.add(single.rule)
+    assert rules_seen == set(Rule)
+
+
+def test_bulk_routing_with_nothing_to_route_to(db):
+    bulk = RoutingIndex.from_database().route(np.array([116.2]), np.array([39.85]))
+    assert bulk.rule_at(0) == Rule.UNROUTED and bulk.unit_ids[0] == -1
