@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
@@ -10,6 +11,10 @@ from rest_framework.routers import DefaultRouter
 from accounts.views import home
 from geo.api import urls as geo_api
 from geo.views import map_page
+
+admin.site.site_header = _("Civic hotspot inspection · administration")
+admin.site.site_title = _("Civic hotspot inspection")
+admin.site.index_title = _("Places, units and people")
 
 router = DefaultRouter()
 geo_api.register(router)

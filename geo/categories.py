@@ -15,3 +15,13 @@ DEFAULT_CATEGORIES = [
     ("main_street", "主要街道", "Main street", "#f59f00"),
     ("green_space", "绿地", "Green space", "#2b8a3e"),
 ]
+
+
+def ensure_default_categories(model=None) -> None:
+    """Create the default categories that are missing (the migration uses it with the historical model)."""
+    if model is None:
+        from geo.models import HotspotCategory as model
+    for order, (code, name, name_en, color) in enumerate(DEFAULT_CATEGORIES, start=1):
+        model.objects.get_or_create(
+            code=code, defaults={"name": name, "name_en": name_en, "color": color, "sort_order": order}
+        )

@@ -89,7 +89,7 @@ def _hotspot_for(point: Point) -> Hotspot | None:
 
 
 def _unit_for(point: Point) -> tuple[Unit | None, Rule]:
-    units = list(routable_units().filter(service_area__contains=point).defer("service_area"))
+    units = list(routable_units().filter(service_area__intersects=point).defer("service_area"))
     if not units:
         return None, Rule.UNROUTED
     winner = min(units, key=lambda u: (-u.routing_priority, u.service_area_m2, u.pk))
@@ -99,7 +99,7 @@ def _unit_for(point: Point) -> tuple[Unit | None, Rule]:
 
 def resolve_jurisdiction(point: Point) -> Jurisdiction | None:
     """The deepest jurisdiction (grid cell, else community, …) containing the point."""
-    return Jurisdiction.objects.filter(boundary__contains=point).defer("boundary").order_by("-level", "code").first()
+    return Jurisdiction.objects.filter(boundary__intersects=point).defer("boundary").order_by("-level", "code").first()
 
 
 def route_point(point: Point) -> Route:
@@ -176,7 +176,7 @@ class RoutingIndex:
             rest = np.arange(n)
 
         if len(self._unit_ids) and len(rest):
-            point_idx, unit_idx = self._unit_tree.query(points[rest], predicate="within")
+            point_idx, unit_idx = self._unit_tree.query(points[rest], predicate="intersects")
             if len(point_idx):
                 by_priority = np.lexsort(
                     (self._unit_ids[unit_idx], self._unit_sizes[unit_idx], -self._unit_priority[unit_idx], point_idx)

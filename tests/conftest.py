@@ -2,6 +2,15 @@ import pytest
 from rest_framework.test import APIClient
 
 
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Service-level messages are asserted in English; pages pick their language per request as usual."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def api_client():
     return APIClient()
@@ -35,47 +44,74 @@ def world(db):
     from django.contrib.gis.geos import GEOSGeometry
 
     from accounts.models import Role
+    from geo.categories import ensure_default_categories
     from geo.models import JurisdictionKind, UnitKind
     from tests.factories import HotspotFactory, JurisdictionFactory, UnitFactory, UserFactory, box
 
+    ensure_default_categories()
     district = JurisdictionFactory(code="110106", name="丰台区", kind=JurisdictionKind.DISTRICT)
     area = JurisdictionFactory(
-        code="110106016", name="宛平城地区", kind=JurisdictionKind.AREA, parent=district,
+        code="110106016",
+        name="宛平城地区",
+        kind=JurisdictionKind.AREA,
+        parent=district,
         boundary=box(116.20, 39.84, 116.24, 39.86),
     )
     west = JurisdictionFactory(
-        code="110106016001", name="西社区", name_en="West", kind=JurisdictionKind.COMMUNITY, parent=area,
+        code="110106016001",
+        name="西社区",
+        name_en="West",
+        kind=JurisdictionKind.COMMUNITY,
+        parent=area,
         boundary=box(116.20, 39.84, 116.22, 39.86),
     )
     east = JurisdictionFactory(
-        code="110106016002", name="东社区", name_en="East", kind=JurisdictionKind.COMMUNITY, parent=area,
+        code="110106016002",
+        name="东社区",
+        name_en="East",
+        kind=JurisdictionKind.COMMUNITY,
+        parent=area,
         boundary=box(116.22, 39.84, 116.24, 39.86),
     )
     cell = JurisdictionFactory(
-        code="110106016001001", name="西社区第1网格", kind=JurisdictionKind.GRID, parent=west,
+        code="110106016001001",
+        name="西社区第1网格",
+        kind=JurisdictionKind.GRID,
+        parent=west,
         boundary=box(116.200, 39.840, 116.201, 39.841),
     )
     west_committee = UnitFactory(name="西社区居委会", jurisdiction=west, service_area=west.boundary)
     east_committee = UnitFactory(name="东社区居委会", jurisdiction=east, service_area=east.boundary)
     property_manager = UnitFactory(
-        name="西苑物业", kind=UnitKind.PROPERTY_MANAGER, jurisdiction=west,
+        name="西苑物业",
+        kind=UnitKind.PROPERTY_MANAGER,
+        jurisdiction=west,
         service_area=box(116.205, 39.845, 116.210, 39.850),
     )
     squad = UnitFactory(
-        name="城管执法队", kind=UnitKind.ENFORCEMENT_SQUAD, jurisdiction=area, routing_priority=10,
+        name="城管执法队",
+        kind=UnitKind.ENFORCEMENT_SQUAD,
+        jurisdiction=area,
+        routing_priority=10,
         service_area=box(116.20, 39.851, 116.24, 39.866),
     )
     school = UnitFactory(
-        name="宛平中学", kind=UnitKind.RESIDENT_ENTERPRISE, jurisdiction=east,
+        name="宛平中学",
+        kind=UnitKind.RESIDENT_ENTERPRISE,
+        jurisdiction=east,
         service_area=box(116.235, 39.841, 116.238, 39.843),
     )
     office = UnitFactory(name="创建办", kind=UnitKind.CAMPAIGN_OFFICE, jurisdiction=area)
     stall = HotspotFactory(
-        name="东街摊点", geometry=GEOSGeometry("SRID=4326;POINT(116.230 39.845)"), sponsoring_unit=school,
+        name="东街摊点",
+        geometry=GEOSGeometry("SRID=4326;POINT(116.230 39.845)"),
+        sponsoring_unit=school,
     )
     plot = HotspotFactory(
         name="东侧待建地块",
-        geometry=GEOSGeometry("SRID=4326;POLYGON((116.225 39.848,116.228 39.848,116.228 39.850,116.225 39.850,116.225 39.848))"),
+        geometry=GEOSGeometry(
+            "SRID=4326;POLYGON((116.225 39.848,116.228 39.848,116.228 39.850,116.225 39.850,116.225 39.848))"
+        ),
     )
     users = SimpleNamespace(
         admin=UserFactory(username="admin_u", role=Role.ADMIN, is_staff=True),
@@ -89,7 +125,18 @@ def world(db):
         nobody=UserFactory(username="nobody", role=Role.INSPECTOR),
     )
     return SimpleNamespace(
-        district=district, area=area, west=west, east=east, cell=cell,
-        west_committee=west_committee, east_committee=east_committee, property_manager=property_manager,
-        squad=squad, school=school, office=office, stall=stall, plot=plot, users=users,
+        district=district,
+        area=area,
+        west=west,
+        east=east,
+        cell=cell,
+        west_committee=west_committee,
+        east_committee=east_committee,
+        property_manager=property_manager,
+        squad=squad,
+        school=school,
+        office=office,
+        stall=stall,
+        plot=plot,
+        users=users,
     )

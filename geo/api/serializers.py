@@ -1,4 +1,3 @@
-from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
@@ -65,8 +64,6 @@ class HotspotSerializer(GeoFeatureModelSerializer):
 class RouteQuerySerializer(serializers.Serializer):
     lon = serializers.FloatField(min_value=-180, max_value=180, help_text="Longitude, WGS84")
     lat = serializers.FloatField(min_value=-90, max_value=90, help_text="Latitude, WGS84")
-
-    default_error_messages = {"required": _("This field is required.")}
 
 
 class RoutedUnitSerializer(serializers.Serializer):

@@ -1,14 +1,10 @@
 from django.db import migrations
 
-from geo.categories import DEFAULT_CATEGORIES
+from geo.categories import ensure_default_categories
 
 
 def seed(apps, schema_editor):
-    HotspotCategory = apps.get_model("geo", "HotspotCategory")
-    for order, (code, name, name_en, color) in enumerate(DEFAULT_CATEGORIES, start=1):
-        HotspotCategory.objects.get_or_create(
-            code=code, defaults={"name": name, "name_en": name_en, "color": color, "sort_order": order}
-        )
+    ensure_default_categories(apps.get_model("geo", "HotspotCategory"))
 
 
 class Migration(migrations.Migration):

@@ -3,7 +3,7 @@
   "use strict";
   const config = JSON.parse(document.getElementById("map-config").textContent);
   const t = config.text;
-  const map = L.map("map", { zoomControl: true }).setView(config.center, 14);
+  const map = L.map("map", { zoomControl: true, maxZoom: 19 }).setView(config.center, 14);
   const overlays = {};
   const baseLayers = {};
   if (config.tilesUrl) {
@@ -84,7 +84,7 @@
       item.appendChild(button);
       list.appendChild(item);
     }
-    document.getElementById("hotspot-count").textContent = t.count.replace("%(n)s", shown.length.toLocaleString());
+    document.getElementById("hotspot-count").textContent = t.count.replace("{n}", shown.length.toLocaleString(document.documentElement.lang));
   }
 
   function bboxParam() {

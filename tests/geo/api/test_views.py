@@ -29,10 +29,17 @@ def test_anonymous_callers_are_refused(api_client, world, path):
 def test_jurisdictions_are_scoped_to_the_callers_subtree(client_for, world):
     u = world.users
     assert codes(client_for(u.admin).get("/api/jurisdictions/")) == [
-        "110106", "110106016", "110106016001", "110106016001001", "110106016002",
+        "110106",
+        "110106016",
+        "110106016001",
+        "110106016001001",
+        "110106016002",
     ]
     assert codes(client_for(u.manager).get("/api/jurisdictions/")) == [
-        "110106016", "110106016001", "110106016001001", "110106016002",
+        "110106016",
+        "110106016001",
+        "110106016001001",
+        "110106016002",
     ]
     assert codes(client_for(u.west_manager).get("/api/jurisdictions/")) == ["110106016001", "110106016001001"]
     assert codes(client_for(u.rectifier).get("/api/jurisdictions/")) == ["110106016001", "110106016001001"]
@@ -107,9 +114,7 @@ def test_route_rejects_bad_coordinates(client_for, world, query):
 
 
 def test_english_names_follow_the_language(client_for, world):
-    body = client_for(world.users.inspector).get(
-        "/api/route/?lon=116.207&lat=39.847", HTTP_ACCEPT_LANGUAGE="en"
-    ).json()
+    body = client_for(world.users.inspector).get("/api/route/?lon=116.207&lat=39.847", HTTP_ACCEPT_LANGUAGE="en").json()
     assert body["jurisdiction"]["name"] == "West"
 
 

@@ -1,0 +1,80 @@
+"""Browser tests: Playwright drives Debian's Chromium (/usr/bin/chromium) against pytest-django's live_server."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: run `make test` (it installs it) or set CHROMIUM_PATH.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN", base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    # Browser console errors show up in the failure report.
+    page.on("console", lambda message: message.type == "error" and print("browser console:", message.text))
+    page.on("pageerror", lambda error: print("browser page error:", error))
+    page.on("response", lambda response: response.status >= 400 and print("browser got", response.status, response.url))
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def demo(transactional_db):
+    from fixtures.wanping import load_wanping
+
+    return load_wanping()
+
+
+@pytest.fixture
+def sign_in(page):
+    def sign_in_as(username: str, password: str = "wenming2026"):
+        page.goto("/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/")
+        return page
+
+    return sign_in_as
+
+
+@pytest.fixture
+def screenshot(page):
+    """Saves the README's screenshots, so that they show the pages as they are now."""
+
+    def take(name: str):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+    return take
