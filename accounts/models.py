@@ -36,6 +36,13 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
-    @property
-    def is_admin_role(self) -> bool:
-        return self.is_superuser or self.role == Role.ADMIN
+    def get_full_name(self) -> str:
+        """Chinese names read family name first, without a space (刘志强); others as Django writes them."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if _is_cjk(first + last):
+            return f"{last}{first}"
+        return super().get_full_name()
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u4e00" <= char <= "\u9fff" for char in text)

@@ -7,6 +7,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import can_edit_places, can_view_map, is_manager
+from inspections.permissions import can_view_inspections
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,14 @@ def workplaces_for(user) -> list[Workplace]:
         else:
             description = _("The hotspots you look after, on a map and as a list.")
         places.append(Workplace(_("Map"), description, reverse("map")))
+    if can_view_inspections(user):
+        places.append(
+            Workplace(
+                _("Inspections"),
+                _("Inspections in your area with their findings, photos and photo checks."),
+                reverse("inspections:inspection-list"),
+            )
+        )
     if can_edit_places(user) and user.is_staff:
         places.append(
             Workplace(

@@ -11,6 +11,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.views import home
 from geo.api import urls as geo_api
 from geo.views import map_page
+from inspections.api import urls as inspections_api
 
 admin.site.site_header = _("Civic hotspot inspection · administration")
 admin.site.site_title = _("Civic hotspot inspection")
@@ -18,6 +19,7 @@ admin.site.index_title = _("Places, units and people")
 
 router = DefaultRouter()
 geo_api.register(router)
+inspections_api.register(router)
 
 urlpatterns = [
     path("", home, name="home"),
@@ -25,11 +27,13 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("map/", map_page, name="map"),
+    path("inspections/", include("inspections.urls")),
     path("admin/", admin.site.urls),
     path("api/auth/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(geo_api.urlpatterns)),
+    path("api/", include(inspections_api.urlpatterns)),
     path("api/", include(router.urls)),
 ]
 if settings.DEBUG:

@@ -1,6 +1,6 @@
 """Metric measures of WGS84 shapes, on the ellipsoid (pyproj.Geod), the same on every database backend."""
 
-from functools import lru_cache
+import math
 
 import shapely
 from django.contrib.gis.geos import GEOSGeometry
@@ -19,9 +19,14 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     return _GEOD.inv(lon1, lat1, lon2, lat2)[2]
 
 
-@lru_cache(maxsize=64)
+def metres_per_degree(latitude: float) -> tuple[float, float]:
+    """Metres per degree of longitude and of latitude at this latitude, on the WGS84 ellipsoid (series to 1 cm)."""
+    phi = math.radians(latitude)
+    per_lat = 111_132.954 - 559.822 * math.cos(2 * phi) + 1.175 * math.cos(4 * phi)
+    per_lon = 111_412.84 * math.cos(phi) - 93.5 * math.cos(3 * phi) + 0.118 * math.cos(5 * phi)
+    return per_lon, per_lat
+
+
 def degrees_for_metres(metres: float, latitude: float) -> float:
     """A radius in degrees that covers `metres` in every direction at this latitude (a generous prefilter)."""
-    import math
-
     return metres / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(abs(latitude) + 1)), 0.01))

@@ -18,14 +18,14 @@ def api_client():
 
 @pytest.fixture
 def client_for(api_client):
-    """An API client signed in as the given user (token authentication, as tablets use)."""
+    """An API client signed in as the given user (token authentication, as tablets use), asking for English."""
 
-    def make(user):
+    def make(user, language="en"):
         from rest_framework.authtoken.models import Token
 
         client = APIClient()
         token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE=language)
         return client
 
     return make

@@ -1,0 +1,1 @@
+"""The performance suite, run by `make bench` (see README.md)."""

@@ -1,0 +1,28 @@
+"""API-wide behaviour: service errors become HTTP answers with a message a person can act on."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from inspections.errors import Conflict
+from inspections.photos import PhotoRejected, RejectionCode
+
+PHOTO_STATUS = {
+    RejectionCode.TOO_LARGE: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    RejectionCode.TOO_MANY_PIXELS: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    RejectionCode.UNSUPPORTED_TYPE: status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    RejectionCode.CORRUPT: status.HTTP_400_BAD_REQUEST,
+}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Conflict):
+        return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, PhotoRejected):
+        body = {"detail": exc.message, "code": exc.code.value, **{k: v for k, v in exc.params.items()}}
+        return Response(body, status=PHOTO_STATUS.get(exc.code, status.HTTP_400_BAD_REQUEST))
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,99 @@
+from django.contrib import admin
+from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
+
+from inspections.models import Campaign, Finding, Inspection, Phase, Photo, PhotoFlag, ProblemType
+from inspections.selectors import findings_for_user, inspections_for_user, photos_for_user
+
+
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    extra = 0
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "starts_on", "ends_on", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "name_en"]
+    inlines = [PhaseInline]
+
+
+@admin.register(ProblemType)
+class ProblemTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_en", "default_severity", "sort_order", "active"]
+    list_filter = ["default_severity", "active", "categories"]
+    list_editable = ["sort_order", "active"]
+    search_fields = ["code", "name", "name_en"]
+    filter_horizontal = ["categories"]
+
+
+class ReadOnlyEvidence:
+    """Evidence comes from the field: the admin shows it and never edits it."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class FindingInline(ReadOnlyEvidence, LeafletGeoAdminMixin, admin.StackedInline):
+    model = Finding
+    extra = 0
+    fields = [
+        "problem_type",
+        "severity",
+        "description",
+        "location",
+        "routed_unit",
+        "routing_rule",
+        "likely_duplicate_of",
+    ]
+    show_change_link = True
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ReadOnlyEvidence, LeafletGeoAdmin):
+    list_display = ["started_at", "hotspot", "jurisdiction", "inspector", "phase"]
+    list_filter = ["phase__campaign", "phase__kind", "jurisdiction"]
+    search_fields = ["hotspot__name", "inspector__username", "inspector__first_name", "inspector__last_name"]
+    date_hierarchy = "started_at"
+    inlines = [FindingInline]
+
+    def get_queryset(self, request):
+        return inspections_for_user(request.user)
+
+
+class PhotoFlagInline(ReadOnlyEvidence, admin.TabularInline):
+    model = PhotoFlag
+    fk_name = "photo"
+    extra = 0
+
+
+class PhotoInline(ReadOnlyEvidence, admin.TabularInline):
+    model = Photo
+    extra = 0
+    fields = ["role", "file", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    show_change_link = True
+
+
+@admin.register(Finding)
+class FindingAdmin(ReadOnlyEvidence, LeafletGeoAdmin):
+    list_display = ["created_at", "problem_type", "severity", "jurisdiction", "routed_unit", "routing_rule", "is_open"]
+    list_filter = ["problem_type", "severity", "is_open", "routing_rule", "jurisdiction"]
+    search_fields = ["description", "inspection__hotspot__name"]
+    inlines = [PhotoInline]
+
+    def get_queryset(self, request):
+        return findings_for_user(request.user)
+
+
+@admin.register(Photo)
+class PhotoAdmin(ReadOnlyEvidence, admin.ModelAdmin):
+    list_display = ["uploaded_at", "finding", "role", "uploaded_by"]
+    list_filter = ["role", "flags__code"]
+    inlines = [PhotoFlagInline]
+
+    def get_queryset(self, request):
+        return photos_for_user(request.user)

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from inspections.api.views import (
+    CampaignViewSet,
+    FindingViewSet,
+    InspectionViewSet,
+    PhotoFileView,
+    PhotoView,
+    ProblemTypeViewSet,
+)
+
+
+def register(router) -> None:
+    router.register("problem-types", ProblemTypeViewSet, basename="problem-type")
+    router.register("campaigns", CampaignViewSet, basename="campaign")
+    router.register("inspections", InspectionViewSet, basename="inspection")
+    router.register("findings", FindingViewSet, basename="finding")
+
+
+urlpatterns = [
+    path("photos/<uuid:pk>/", PhotoView.as_view(), name="photo"),
+    path("photos/<uuid:pk>/<str:variant>/", PhotoFileView.as_view(), name="photo-file"),
+]

@@ -1,0 +1,19 @@
+from .campaigns import Campaign, Phase, PhaseKind
+from .findings import Finding, ProblemType, Severity
+from .inspections import Inspection
+from .photos import FlagCode, Photo, PhotoFile, PhotoFlag, PhotoRole
+
+__all__ = [
+    "Campaign",
+    "Finding",
+    "FlagCode",
+    "Inspection",
+    "Phase",
+    "PhaseKind",
+    "Photo",
+    "PhotoFile",
+    "PhotoFlag",
+    "PhotoRole",
+    "ProblemType",
+    "Severity",
+]

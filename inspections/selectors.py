@@ -1,0 +1,62 @@
+"""Reads of inspections, findings and photos, scoped to what a person may see."""
+
+from django.contrib.gis.geos import Point, Polygon
+from django.db.models import Q, QuerySet
+
+from accounts.models import Role
+from accounts.permissions import is_admin
+from geo.geodesy import degrees_for_metres, distance_m
+from geo.selectors import scope_root
+from inspections.models import Finding, Inspection, Photo
+
+
+def inspections_for_user(user) -> QuerySet[Inspection]:
+    qs = Inspection.objects.select_related("inspector", "hotspot", "phase__campaign", "jurisdiction")
+    if is_admin(user):
+        return qs
+    if not user.is_authenticated or user.role == Role.RECTIFIER:
+        return qs.none()
+    root = scope_root(user)
+    visible = Q(inspector=user)
+    if root is not None:
+        visible |= root.subtree_q("jurisdiction__")
+    return qs.filter(visible)
+
+
+def findings_for_user(user) -> QuerySet[Finding]:
+    qs = Finding.objects.select_related(
+        "inspection__inspector",
+        "inspection__hotspot",
+        "inspection__phase__campaign",
+        "problem_type",
+        "jurisdiction",
+        "routed_unit",
+    )
+    if is_admin(user):
+        return qs
+    if not user.is_authenticated:
+        return qs.none()
+    if user.role == Role.RECTIFIER:
+        return qs.filter(routed_unit_id=user.unit_id) if user.unit_id else qs.none()
+    root = scope_root(user)
+    visible = Q(inspection__inspector=user)
+    if root is not None:
+        visible |= root.subtree_q("jurisdiction__")
+    return qs.filter(visible)
+
+
+def photos_for_user(user) -> QuerySet[Photo]:
+    return Photo.objects.select_related("file", "finding").filter(finding__in=findings_for_user(user).values("pk"))
+
+
+def likely_duplicate(*, problem_type, location: Point, radius_m: float, exclude_inspection=None) -> Finding | None:
+    """The nearest open finding of the same type within `radius_m`, offered as a likely duplicate."""
+    pad = degrees_for_metres(radius_m, location.y)
+    box = Polygon.from_bbox((location.x - pad, location.y - pad, location.x + pad, location.y + pad))
+    box.srid = 4326
+    candidates = Finding.objects.filter(problem_type=problem_type, is_open=True, location__intersects=box)
+    if exclude_inspection is not None:
+        candidates = candidates.exclude(inspection=exclude_inspection)
+    ranked = [(distance_m(location.x, location.y, f.location.x, f.location.y), f.created_at, f) for f in candidates]
+    ranked = [row for row in ranked if row[0] <= radius_m]
+    return min(ranked, key=lambda row: row[:2])[2] if ranked else None

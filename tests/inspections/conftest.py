@@ -1,0 +1,77 @@
+import datetime as dt
+import io
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from inspections.models import Campaign, Phase, PhaseKind
+from tests.inspections.photos.images import encode, exif_block, scene
+
+
+@pytest.fixture
+def phase(db):
+    today = timezone.localdate()
+    campaign = Campaign.objects.create(
+        name="创建首都文明区 · 城市清洁日",
+        name_en="Capital civilized district · city cleaning day",
+        starts_on=today - dt.timedelta(days=30),
+        ends_on=today + dt.timedelta(days=60),
+    )
+    return Phase.objects.create(
+        campaign=campaign,
+        kind=PhaseKind.SELF_INSPECTION,
+        starts_on=today - dt.timedelta(days=7),
+        ends_on=today + dt.timedelta(days=7),
+        checklist_version="2026.1",
+    )
+
+
+@pytest.fixture
+def inspection_payload(world, phase):
+    def make(**overrides):
+        body = {
+            "id": str(uuid.uuid4()),
+            "hotspot": world.stall.pk,
+            "phase": phase.pk,
+            "started_at": (timezone.now() - dt.timedelta(minutes=30)).isoformat(),
+            "ended_at": timezone.now().isoformat(),
+            "position": {"lon": 116.2301, "lat": 39.8451, "accuracy": 8},
+            "answers": {"clean": "no"},
+            "findings": [
+                {
+                    "id": str(uuid.uuid4()),
+                    "problem_type": "street_vending",
+                    "severity": "major",
+                    "description": "占道经营，摊位侵占人行道",
+                },
+            ],
+        }
+        body.update(overrides)
+        return body
+
+    return make
+
+
+def photo_bytes(*, lat=39.8451, lon=116.2301, hours_ago=1.0, seed=1, size=(800, 600), fmt="JPEG") -> bytes:
+    taken = timezone.localtime() - dt.timedelta(hours=hours_ago)
+    exif = (
+        exif_block(
+            lat=lat,
+            lon=lon,
+            altitude=50.0,
+            taken=taken.strftime("%Y:%m:%d %H:%M:%S"),
+            offset="+08:00",
+            make="HUAWEI",
+            model="MatePad 11",
+        )
+        if lat is not None
+        else exif_block(taken=taken.strftime("%Y:%m:%d %H:%M:%S"), offset="+08:00")
+    )
+    return encode(scene(size, seed=seed), fmt, exif=exif, quality=90)
+
+
+def as_upload(data: bytes, name: str = "photo.jpg"):
+    handle = io.BytesIO(data)
+    handle.name = name
+    return handle
