@@ -245,6 +245,7 @@ class InspectionSerializer(serializers.ModelSerializer):
             "started_at",
             "ended_at",
             "position",
+            "checklist_version",
             "answers",
             "received_at",
             "findings",

@@ -35,7 +35,18 @@ class Inspection(models.Model):
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     position = models.PointField(_("device position"), srid=4326, null=True, blank=True)
     position_accuracy_m = models.FloatField(_("position accuracy (m)"), null=True, blank=True)
-    answers = models.JSONField(_("checklist answers"), default=dict, blank=True)
+    checklist_version = models.UUIDField(
+        _("checklist version"),
+        null=True,
+        blank=True,
+        help_text=_("The checklist version the answers were given with (mobile_forms.ChecklistVersion)."),
+    )
+    answers = models.JSONField(
+        _("checklist answers"),
+        default=dict,
+        blank=True,
+        help_text=_("Question → answer, or, for a checklist version, the list of answered questions as shown."),
+    )
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
 
     class Meta:

@@ -40,7 +40,8 @@ class InspectionInput:
     location: Point | None = None
     position: Point | None = None
     accuracy_m: float | None = None
-    answers: dict = field(default_factory=dict)
+    answers: dict | list = field(default_factory=dict)
+    checklist_version: uuid.UUID | None = None
     findings: list[FindingInput] = field(default_factory=list)
 
 
@@ -123,6 +124,7 @@ def inspection_submit(*, user, data: InspectionInput) -> tuple[Inspection, bool]
         position=position,
         position_accuracy_m=data.accuracy_m,
         answers=data.answers,
+        checklist_version=data.checklist_version,
     )
     inspection.full_clean()
     findings = [_build_finding(user, inspection, item, index) for index, item in enumerate(data.findings)]
