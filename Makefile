@@ -13,8 +13,8 @@ POSTGIS_URL ?= postgis://postgres@127.0.0.1:5432/wenming
 SPATIALITE_TEST_URL ?= spatialite:///$(CURDIR)/var/test.sqlite3
 PYTEST_ARGS ?=
 
-APT_RUN := gdal-bin libgdal32 libgeos-c1v5 libproj25 libsqlite3-mod-spatialite gettext binutils python3-venv
-APT_TEST := postgresql-15-postgis-3 chromium fonts-noto-cjk
+APT_RUN := gdal-bin libgdal32 libgeos-c1v5 libproj25 libsqlite3-mod-spatialite gettext binutils python3-venv fonts-noto-cjk
+APT_TEST := postgresql-15-postgis-3 chromium
 
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
