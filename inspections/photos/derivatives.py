@@ -19,8 +19,8 @@ THUMBNAIL_QUALITY = 80
 # A decoder-scaled image this close under the target is kept as is: a 4000 px JPEG decodes at 1/2 straight to
 # 2000 px instead of decoding all 12 MP and resampling to 2048.
 DRAFT_SLACK = 0.95
-# Bicubic for the display copy, as Pillow's own thumbnail(): after the decoder's reduction under 2× remains, where
-# Lanczos is no visibly sharper but a third slower.
+# Bicubic for the display copy, as in Pillow's own thumbnail(): after a JPEG's decoder reduction less than 2× is
+# left, where Lanczos is no visibly sharper but a third slower.
 _RESAMPLE = Image.Resampling.BICUBIC
 _THUMBNAIL_RESAMPLE = Image.Resampling.LANCZOS
 _REDUCING_GAP = 3.0

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from PIL import Image
 
 from . import derivatives
+from .background import Background
 from .decoding import load_reduced, open_image
 from .exif import ExifData, exif_of
 from .hashes import phash
@@ -62,12 +63,13 @@ def process_photo(
     orientation = None if sniffed.format is ImageFormat.HEIF else exif.orientation
     display = derivatives.upright(reduced, orientation)
     del reduced  # the un-turned copy is not needed any more (memory peak)
-    thumbnail = derivatives.thumbnail(display)
-    perceptual = phash(thumbnail)
+    small = Background(lambda: _thumbnail(display, icc_profile))  # beside the display's watermark and encoding
+    stamped = display
     if watermark is not None:
-        if display is thumbnail:  # a tiny original: keep the watermark off the thumbnail
-            thumbnail = thumbnail.copy()
-        burn_in(display, watermark)
+        stamped = display.copy()  # the thumbnail thread is still reading the unmarked pixels
+        burn_in(stamped, watermark)
+    display_jpeg = derivatives.encode_jpeg(stamped, quality=derivatives.DISPLAY_QUALITY, icc_profile=icc_profile)
+    thumbnail_jpeg, thumbnail_size, perceptual = small.result()
     width, height = derivatives.upright_size(stored_size, orientation)
     return ProcessedPhoto(
         format=sniffed.format,
@@ -77,14 +79,21 @@ def process_photo(
         size=source.size,
         sha256=digest,
         exif=exif,
-        display_jpeg=derivatives.encode_jpeg(display, quality=derivatives.DISPLAY_QUALITY, icc_profile=icc_profile),
+        display_jpeg=display_jpeg,
         display_size=display.size,
-        thumbnail_jpeg=derivatives.encode_jpeg(
-            thumbnail, quality=derivatives.THUMBNAIL_QUALITY, icc_profile=icc_profile, optimize=True
-        ),
-        thumbnail_size=thumbnail.size,
+        thumbnail_jpeg=thumbnail_jpeg,
+        thumbnail_size=thumbnail_size,
         phash=perceptual,
     )
+
+
+def _thumbnail(display: Image.Image, icc_profile: bytes | None) -> tuple[bytes, tuple[int, int], int]:
+    """The thumbnail JPEG, its size and the perceptual hash, all from the unmarked display image."""
+    thumbnail = derivatives.thumbnail(display)
+    encoded = derivatives.encode_jpeg(
+        thumbnail, quality=derivatives.THUMBNAIL_QUALITY, icc_profile=icc_profile, optimize=True
+    )
+    return encoded, thumbnail.size, phash(thumbnail)
 
 
 def _decode(

@@ -26,7 +26,10 @@ class FontUnavailable(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class EvidenceStamp:
-    """The facts printed on a finding's photo; missing ones are left out."""
+    """The facts printed on a finding's photo; missing ones are left out.
+
+    `taken_at` is printed as given, in its own wall-clock time: pass it in the district's local time.
+    """
 
     taken_at: datetime | None = None
     latitude: float | None = None
@@ -89,6 +92,8 @@ def burn_in(image: Image.Image, watermark: Watermark) -> None:
         min(width, margin + 2 * padding + text_width),
         height - margin,
     )
+    if box[2] <= box[0] or box[3] <= box[1]:  # a picture too small to carry any text
+        return
     # Darken and draw on the band only: cheaper than compositing an RGBA layer over the whole photo.
     band = image.crop(box).point(lambda v: int(v * _DARKEN))
     draw = ImageDraw.Draw(band)

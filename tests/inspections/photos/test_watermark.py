@@ -81,3 +81,9 @@ def test_long_names_are_fitted_inside_a_narrow_photo():
     pixels = array(image)
     assert (pixels[:, -5:] == 200).all()  # the band stops before the right edge
     assert pixels[-40:, 20:200].min() < 100
+
+
+def test_tiny_pictures_survive_the_watermark():
+    for size in [(8, 8), (40, 30), (120, 16)]:
+        photo = process_photo(encode(Image.new("RGB", size, (200, 200, 200)), "PNG"), watermark=STAMP)
+        assert photo.display_size == size
