@@ -1,13 +1,13 @@
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from geo.bilingual import BilingualName
 from geo.validation import clean_point_or_polygonal
 
 
-class HotspotCategory(models.Model):
+class HotspotCategory(BilingualName, models.Model):
     """A kind of place (建筑工地, 老旧小区 …); the twelve of the glossary are seeded and editable."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -29,10 +29,6 @@ class HotspotCategory(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        return self.name_en if (get_language() or "").startswith("en") else self.name
 
 
 class RiskLevel(models.TextChoices):

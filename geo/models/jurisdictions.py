@@ -1,9 +1,9 @@
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from geo.bilingual import BilingualName
 from geo.validation import clean_polygonal
 
 
@@ -28,7 +28,7 @@ LEVEL_OF_KIND = {
 }
 
 
-class Jurisdiction(models.Model):
+class Jurisdiction(BilingualName, models.Model):
     """One node of 区 → 街道/地区/镇 → 社区/村 → 网格.
 
     Official division codes are hierarchical prefixes (110106 → 110106016 → 110106016001 → …), so a child's code
@@ -58,12 +58,6 @@ class Jurisdiction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.code})"
-
-    @property
-    def display_name(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
 
     def save(self, *args, **kwargs):
         self.level = LEVEL_OF_KIND[self.kind]

@@ -1,8 +1,8 @@
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from geo.bilingual import BilingualName
 from geo.geodesy import area_m2
 from geo.validation import clean_polygonal
 
@@ -16,7 +16,7 @@ class UnitKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Unit(models.Model):
+class Unit(BilingualName, models.Model):
     """A rectification unit (整改责任单位) and its service area (geofence)."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
@@ -51,12 +51,6 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
 
     def clean(self) -> None:
         if self.service_area is not None:

@@ -1,10 +1,11 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from geo.bilingual import BilingualName
 
-class Campaign(models.Model):
+
+class Campaign(BilingualName, models.Model):
     """A campaign such as 创建首都文明区 · 城市清洁日."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
@@ -21,12 +22,6 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
 
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:

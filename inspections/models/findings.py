@@ -2,9 +2,9 @@ import uuid
 
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from geo.bilingual import BilingualName
 from geo.routing import Rule
 
 
@@ -14,7 +14,7 @@ class Severity(models.TextChoices):
     SEVERE = "severe", _("Severe")
 
 
-class ProblemType(models.Model):
+class ProblemType(BilingualName, models.Model):
     """A kind of problem (暴露垃圾, 非法小广告 …) and the hotspot categories where it is looked for."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -36,10 +36,6 @@ class ProblemType(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        return self.name_en if (get_language() or "").startswith("en") else self.name
 
 
 class Finding(models.Model):
