@@ -78,3 +78,25 @@ def test_make_run_serves_the_demo_with_the_admin_map(tmp_path):
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+
+
+def test_without_root_missing_packages_stop_with_the_command_to_run():
+    result = subprocess.run(
+        [
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "make",
+            "-s",
+            "system",
+            "APT_RUN=gdal-bin wenming-missing-package",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "sudo apt-get update && sudo apt-get install -y wenming-missing-package" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
