@@ -2,9 +2,11 @@
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -81,22 +83,30 @@ def test_make_run_serves_the_demo_with_the_admin_map(tmp_path):
 
 
 def test_without_root_missing_packages_stop_with_the_command_to_run():
-    result = subprocess.run(
-        [
-            "setpriv",
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            "make",
-            "-s",
-            "system",
-            "APT_RUN=gdal-bin wenming-missing-package",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    # A world-readable copy of the Makefile: the checkout itself may not be readable by an unprivileged user.
+    folder = Path(tempfile.mkdtemp(prefix="wenming-make-"))
+    try:
+        folder.chmod(0o755)
+        shutil.copy(ROOT / "Makefile", folder / "Makefile")
+        (folder / "Makefile").chmod(0o644)
+        result = subprocess.run(
+            [
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                "make",
+                "-s",
+                "system",
+                "APT_RUN=gdal-bin wenming-missing-package",
+            ],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        shutil.rmtree(folder)
     assert result.returncode != 0
     assert "sudo apt-get update && sudo apt-get install -y wenming-missing-package" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
