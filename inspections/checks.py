@@ -40,8 +40,8 @@ def taken_at(exif: ExifData) -> datetime | None:
 def photo_flags(
     *,
     exif: ExifData,
-    finding_lon: float,
-    finding_lat: float,
+    place_lon: float,
+    place_lat: float,
     uploaded_at: datetime,
     accuracy_m: float | None,
     thresholds: Thresholds,
@@ -50,7 +50,7 @@ def photo_flags(
     if exif.latitude is None or exif.longitude is None:
         flags.append(Flag(FlagCode.NO_GPS))
     else:
-        distance = distance_m(finding_lon, finding_lat, exif.longitude, exif.latitude)
+        distance = distance_m(place_lon, place_lat, exif.longitude, exif.latitude)
         if distance > thresholds.max_distance_m:
             flags.append(Flag(FlagCode.FAR_FROM_FINDING, round(distance, 1), thresholds.max_distance_m, "m"))
     moment = taken_at(exif)

@@ -15,9 +15,9 @@ def can_view_inspections(user) -> bool:
     return can_submit_inspection(user)
 
 
-def can_add_before_photo(user, finding) -> bool:
-    """The inspector who logged the finding, or a manager who can see it."""
-    return bool(user.is_authenticated and (finding.created_by_id == user.pk or is_manager(user)))
+def can_add_before_photo(user, inspection) -> bool:
+    """The inspector who made the inspection (for its findings too), or a manager who can see it."""
+    return bool(user.is_authenticated and (inspection.inspector_id == user.pk or is_manager(user)))
 
 
 def can_add_after_photo(user, finding) -> bool:

@@ -46,7 +46,9 @@ def findings_for_user(user) -> QuerySet[Finding]:
 
 
 def photos_for_user(user) -> QuerySet[Photo]:
-    return Photo.objects.select_related("file", "finding").filter(finding__in=findings_for_user(user).values("pk"))
+    of_findings = Q(finding__in=findings_for_user(user).values("pk"))
+    of_inspections = Q(finding__isnull=True, inspection__in=inspections_for_user(user).values("pk"))
+    return Photo.objects.select_related("file", "finding", "inspection").filter(of_findings | of_inspections)
 
 
 def likely_duplicate(*, problem_type, location: Point, radius_m: float, exclude_inspection=None) -> Finding | None:

@@ -145,6 +145,7 @@ class PhotoSerializer(serializers.ModelSerializer):
         model = Photo
         fields = [
             "id",
+            "inspection",
             "finding",
             "role",
             "sha256",
@@ -187,7 +188,10 @@ class PhotoSerializer(serializers.ModelSerializer):
 
 class PhotoUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="JPEG, PNG, WebP or HEIC; the type is read from the bytes.")
-    finding = serializers.UUIDField()
+    finding = serializers.UUIDField(required=False, allow_null=True)
+    inspection = serializers.UUIDField(
+        required=False, allow_null=True, help_text="Instead of a finding: a photo of the inspection itself."
+    )
     role = serializers.ChoiceField(choices=PhotoRole.choices, default=PhotoRole.BEFORE)
 
 

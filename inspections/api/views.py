@@ -1,10 +1,12 @@
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
-from rest_framework.parsers import FormParser, MultiPartParser
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,10 +20,18 @@ from inspections.api.serializers import (
     PhotoUploadSerializer,
     ProblemTypeSerializer,
 )
-from inspections.models import Campaign, Photo, ProblemType
+from inspections.models import Campaign, Photo, PhotoRole, ProblemType
 from inspections.selectors import findings_for_user, inspections_for_user, photos_for_user
 from inspections.services.inspections import inspection_submit
 from inspections.services.photos import Upload, photo_upload
+from inspections.services.uploads import (
+    Chunk,
+    UploadOffsetMismatch,
+    parse_content_range,
+    photo_chunk_append,
+    read_chunk,
+    upload_offset,
+)
 
 PHOTOS = Prefetch("photos", queryset=Photo.objects.select_related("file").prefetch_related("flags"))
 
@@ -86,10 +96,78 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
         return findings_for_user(self.request.user).prefetch_related(PHOTOS)
 
 
-class PhotoView(APIView):
-    """`PUT` a photo (multipart) under the client's UUID: 201 the first time, 200 with the same body on a replay."""
+RAW_CHUNK = "application/octet-stream"
 
-    parser_classes = [MultiPartParser, FormParser]
+
+def photo_target(user, data: dict):
+    """(inspection, finding) a photo belongs to: a finding, or an inspection itself (a checklist photo question)."""
+    if data.get("finding"):
+        finding = get_object_or_404(findings_for_user(user).select_related("inspection"), pk=data["finding"])
+        if data.get("inspection") and data["inspection"] != finding.inspection_id:
+            raise serializers.ValidationError({"inspection": [_("This finding belongs to another inspection.")]})
+        return finding.inspection, finding
+    if data.get("inspection"):
+        return get_object_or_404(inspections_for_user(user), pk=data["inspection"]), None
+    raise serializers.ValidationError(
+        {"finding": [_("Name the finding, or the inspection for a photo of the inspection itself.")]}
+    )
+
+
+class PhotoChunkParser(BaseParser):
+    """A chunk of a resumable photo upload: the raw request body, refused unread past the chunk limit."""
+
+    media_type = RAW_CHUNK
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        request = parser_context["request"]
+        try:
+            return read_chunk(stream, request.META.get("CONTENT_LENGTH"))
+        except OSError as error:  # the client went away in the middle of the body
+            raise ParseError(_("The chunk was cut short; ask for the offset and send it again.")) from error
+
+
+class PhotoChunkQuerySerializer(serializers.Serializer):
+    finding = serializers.UUIDField(required=False, allow_null=True)
+    inspection = serializers.UUIDField(required=False, allow_null=True, help_text="For a photo of the inspection.")
+    role = serializers.ChoiceField(choices=PhotoRole.choices, default=PhotoRole.BEFORE)
+
+
+UPLOAD_OFFSET = "Upload-Offset"
+UPLOAD_LENGTH = "Upload-Length"
+CHUNK_PROGRESS = inline_serializer(
+    "PhotoChunkProgress", {"received": serializers.IntegerField(), "total": serializers.IntegerField()}
+)
+OFFSET_CONFLICT = inline_serializer(
+    "PhotoChunkOffsetConflict",
+    {
+        "detail": serializers.CharField(),
+        "offset": serializers.IntegerField(),
+        "total": serializers.IntegerField(allow_null=True),
+    },
+)
+PUT_DESCRIPTION = """Store an evidence photo under the client's UUID. Two modes:
+
+**Multipart** (`multipart/form-data`: `file`, `finding`, `role`), for small files: 201 the first time, 200 with
+the same body on a replay.
+
+**Resumable** (`application/octet-stream`), for large files or poor connections: the body is one chunk of the
+file, `?finding=<uuid>&role=before|after` say where it belongs and `Content-Range: bytes <start>-<end>/<total>`
+which bytes it holds (end inclusive). A chunk must start at the current offset: one already received is
+acknowledged again and never appended twice; one starting later is refused with 409 and the offset (body and
+`Upload-Offset` header). Until the last byte the answer is 202 `{"received", "total"}`; with it the photo is
+processed exactly as in multipart mode: 201 with the photo, and 200 with the same photo for any chunk sent again.
+Chunks are at most 8 MiB (setting `PHOTO_CHUNK_MAX_BYTES`); the total must respect the photo size limit.
+
+`HEAD` on the same URL answers 200 with `Upload-Offset: <bytes received>` (the total for a stored photo), or 404
+when nothing was received: send the rest from that offset. Unfinished uploads are removed after 24 h
+(`manage.py purge_photo_uploads`)."""
+
+
+class PhotoView(APIView):
+    """`PUT` a photo under the client's UUID, whole (multipart) or in chunks (resumable); `HEAD` tells how much of
+    it was received; `GET` reads it."""
+
+    parser_classes = [MultiPartParser, FormParser, PhotoChunkParser]
 
     def _visible(self, request, pk):
         return get_object_or_404(photos_for_user(request.user).prefetch_related("flags"), pk=pk)
@@ -98,30 +176,117 @@ class PhotoView(APIView):
     def get(self, request, pk):
         return Response(PhotoSerializer(self._visible(request, pk), context={"request": request}).data)
 
+    def head(self, request, pk):
+        """`Upload-Offset`: the bytes received of this photo (the whole size once it is stored), or 404."""
+        photo = photos_for_user(request.user).filter(pk=pk).first()
+        if photo is not None:
+            received = total = photo.file.size
+        else:
+            progress = upload_offset(user=request.user, photo_id=pk)
+            if progress is None:
+                raise Http404
+            received, total = progress
+        headers = {UPLOAD_OFFSET: str(received), UPLOAD_LENGTH: str(total), "Cache-Control": "no-store"}
+        return Response(status=status.HTTP_200_OK, headers=headers)
+
     @extend_schema(
-        request={"multipart/form-data": PhotoUploadSerializer},
+        description=PUT_DESCRIPTION,
+        request={"multipart/form-data": PhotoUploadSerializer, RAW_CHUNK: OpenApiTypes.BINARY},
+        parameters=[
+            OpenApiParameter(
+                "finding", OpenApiTypes.UUID, OpenApiParameter.QUERY, description="Resumable mode: the finding."
+            ),
+            OpenApiParameter(
+                "role",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                enum=PhotoRole.values,
+                description="Resumable mode: before (the problem, default) or after (the fix).",
+            ),
+            OpenApiParameter(
+                "Content-Range",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Resumable mode: bytes <start>-<end>/<total> of this chunk (end inclusive).",
+            ),
+            OpenApiParameter(
+                UPLOAD_OFFSET,
+                OpenApiTypes.INT,
+                OpenApiParameter.HEADER,
+                response=[200, 201, 202, 409],
+                description="Resumable mode: the bytes received so far, where the next chunk must start.",
+            ),
+        ],
         responses={
             201: PhotoSerializer,
             200: OpenApiResponse(PhotoSerializer, description="Replay: this photo was already stored."),
-            400: OpenApiResponse(description="Corrupt image or bad fields."),
+            202: OpenApiResponse(CHUNK_PROGRESS, description="Resumable mode: chunk received; more to come."),
+            400: OpenApiResponse(description="Corrupt image, bad fields, or a Content-Range that is wrong."),
+            403: OpenApiResponse(description="You cannot add this kind of photo to this finding."),
             404: OpenApiResponse(description="No such finding for you."),
-            409: OpenApiResponse(description="This photo id is stored with another file, finding or role."),
-            413: OpenApiResponse(description="Too many bytes or pixels; the message gives the limit and the value."),
+            409: OpenApiResponse(
+                OFFSET_CONFLICT,
+                description="This photo id is stored with another file, finding or role; or (resumable mode) "
+                "the chunk does not start at the offset (which is given), or declares another total.",
+            ),
+            413: OpenApiResponse(
+                description="Too many bytes or pixels, or a chunk too large; the message gives the limit and the value."
+            ),
             415: OpenApiResponse(description="Not a JPEG, PNG, WebP or HEIC image."),
         },
     )
     def put(self, request, pk):
+        if request.content_type.partition(";")[0].strip().lower() == RAW_CHUNK:
+            return self._put_chunk(request, pk)
         payload = PhotoUploadSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        finding = get_object_or_404(findings_for_user(request.user), pk=payload.validated_data["finding"])
+        inspection, finding = photo_target(request.user, payload.validated_data)
         upload = Upload(
-            id=pk, finding=finding, role=payload.validated_data["role"], file=payload.validated_data["file"]
+            id=pk,
+            inspection=inspection,
+            finding=finding,
+            role=payload.validated_data["role"],
+            file=payload.validated_data["file"],
         )
         photo, created = photo_upload(user=request.user, upload=upload)
+        return self._photo_response(request, photo, created)
+
+    def _put_chunk(self, request, pk):
+        query = PhotoChunkQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        content_range = parse_content_range(request.headers.get("Content-Range"))
+        inspection, finding = photo_target(request.user, query.validated_data)
+        data = request.data
+        chunk = Chunk(
+            photo_id=pk,
+            inspection=inspection,
+            finding=finding,
+            role=query.validated_data["role"],
+            range=content_range,
+            data=data if isinstance(data, bytes) else b"",
+        )
+        try:
+            result = photo_chunk_append(user=request.user, chunk=chunk)
+        except UploadOffsetMismatch as error:
+            return Response(
+                {"detail": error.message, "offset": error.offset, "total": error.total},
+                status=status.HTTP_409_CONFLICT,
+                headers={UPLOAD_OFFSET: str(error.offset)},
+            )
+        if not result.complete:
+            return Response(
+                {"received": result.received, "total": result.total},
+                status=status.HTTP_202_ACCEPTED,
+                headers={UPLOAD_OFFSET: str(result.received)},
+            )
+        return self._photo_response(request, result.photo, result.created, headers={UPLOAD_OFFSET: str(result.total)})
+
+    def _photo_response(self, request, photo, created, headers=None):
         photo = Photo.objects.select_related("file").prefetch_related("flags").get(pk=photo.pk)
         return Response(
             PhotoSerializer(photo, context={"request": request}).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            headers=headers,
         )
 
 

@@ -2,6 +2,7 @@ from .campaigns import Campaign, Phase, PhaseKind
 from .findings import Finding, ProblemType, Severity
 from .inspections import Inspection
 from .photos import FlagCode, Photo, PhotoFile, PhotoFlag, PhotoRole
+from .uploads import PhotoUploadSession
 
 __all__ = [
     "Campaign",
@@ -14,6 +15,7 @@ __all__ = [
     "PhotoFile",
     "PhotoFlag",
     "PhotoRole",
+    "PhotoUploadSession",
     "ProblemType",
     "Severity",
 ]

@@ -40,8 +40,17 @@ class Photo(models.Model):
     """A photo attached to a finding as evidence, with its display copy, thumbnail and checks."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    inspection = models.ForeignKey(
+        "inspections.Inspection", verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="photos"
+    )
     finding = models.ForeignKey(
-        "inspections.Finding", verbose_name=_("finding"), on_delete=models.CASCADE, related_name="photos"
+        "inspections.Finding",
+        verbose_name=_("finding"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
+        help_text=_("Empty for a photo of the inspection itself, e.g. the answer to a checklist's photo question."),
     )
     role = models.CharField(_("role"), max_length=8, choices=PhotoRole.choices, default=PhotoRole.BEFORE)
     file = models.ForeignKey(PhotoFile, verbose_name=_("file"), on_delete=models.PROTECT, related_name="photos")
@@ -56,6 +65,12 @@ class Photo(models.Model):
         ordering = ["uploaded_at"]
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(finding__isnull=False) | models.Q(role="before"),
+                name="inspections_photo_after_needs_finding",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} · {self.file}"

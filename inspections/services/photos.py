@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from inspections.checks import Flag, Thresholds, photo_flags, taken_at
 from inspections.errors import Conflict
-from inspections.models import Finding, FlagCode, Photo, PhotoFile, PhotoFlag, PhotoRole
+from inspections.models import Finding, FlagCode, Inspection, Photo, PhotoFile, PhotoFlag, PhotoRole
 from inspections.permissions import can_add_after_photo, can_add_before_photo
 from inspections.photos import (
     NEAR_DUPLICATE_DISTANCE,
@@ -34,9 +34,15 @@ EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "im
 @dataclass(frozen=True)
 class Upload:
     id: uuid.UUID
-    finding: Finding
+    inspection: Inspection
+    finding: Finding | None  # None: a photo of the inspection itself (a checklist's photo question)
     role: str
     file: File
+
+    @property
+    def location(self) -> Point:
+        """Where the photo should have been taken: the finding, else the inspected place."""
+        return self.finding.location if self.finding is not None else self.inspection.location
 
 
 def photo_limits() -> Limits:
@@ -57,7 +63,8 @@ def _replay(upload: Upload) -> Photo | None:
         return None
     upload.file.seek(0)
     same = (
-        existing.finding_id == upload.finding.pk
+        existing.inspection_id == upload.inspection.pk
+        and existing.finding_id == (upload.finding.pk if upload.finding else None)
         and existing.role == upload.role
         and existing.file.sha256 == sha256_of(upload.file)
     )
@@ -66,19 +73,22 @@ def _replay(upload: Upload) -> Photo | None:
     return existing
 
 
-def _check_permission(user, upload: Upload) -> None:
-    allowed = can_add_after_photo if upload.role == PhotoRole.AFTER else can_add_before_photo
-    if not allowed(user, upload.finding):
-        raise PermissionDenied(_("You cannot add this kind of photo to this finding."))
+def check_photo_permission(user, *, inspection: Inspection, finding: Finding | None, role: str) -> None:
+    """Before-photos come from the inspector (or a manager); after-photos, of a finding, from its unit."""
+    if role == PhotoRole.AFTER:
+        allowed = finding is not None and can_add_after_photo(user, finding)
+    else:
+        allowed = can_add_before_photo(user, inspection)
+    if not allowed:
+        raise PermissionDenied(_("You cannot add this kind of photo here."))
 
 
 def _stamp(user, upload: Upload) -> EvidenceStamp:
     upload.file.seek(0)
     exif = read_exif(upload.file)
-    finding = upload.finding
     has_gps = exif.latitude is not None and exif.longitude is not None
-    lat, lon = (exif.latitude, exif.longitude) if has_gps else (finding.location.y, finding.location.x)
-    hotspot = finding.inspection.hotspot
+    lat, lon = (exif.latitude, exif.longitude) if has_gps else (upload.location.y, upload.location.x)
+    hotspot = upload.inspection.hotspot
     return EvidenceStamp(
         taken_at=timezone.localtime(taken_at(exif) or timezone.now()),
         latitude=lat,
@@ -88,9 +98,11 @@ def _stamp(user, upload: Upload) -> EvidenceStamp:
     )
 
 
-def _reuse_flag(phash: int, sha256: str, finding: Finding) -> tuple[Flag | None, Photo | None]:
-    """A photo identical or nearly identical to one attached to a different finding is reused evidence."""
-    others = list(Photo.objects.exclude(finding=finding).values_list("pk", "file__phash", "file__sha256"))
+def _reuse_flag(phash: int, sha256: str, upload: Upload) -> tuple[Flag | None, Photo | None]:
+    """A photo identical or nearly identical to one attached to a different finding (or inspection) is reused
+    evidence."""
+    same_place = {"finding": upload.finding} if upload.finding else {"inspection": upload.inspection, "finding": None}
+    others = list(Photo.objects.exclude(**same_place).values_list("pk", "file__phash", "file__sha256"))
     if not others:
         return None, None
     hashes = np.array([row[1] for row in others], dtype=np.int64).view(np.uint64)
@@ -143,7 +155,7 @@ def _store_original(processed: ProcessedPhoto, upload: Upload, written: list[str
 
 
 def photo_upload(*, user, upload: Upload) -> tuple[Photo, bool]:
-    """Store a photo for a finding; replaying the same id with the same file returns the stored photo.
+    """Store a photo for a finding or an inspection; replaying the same id with the same file returns the stored photo.
 
     Returns (photo, created). Raises PhotoRejected for a file that is not an acceptable photo, Conflict for an id
     reused with other content, PermissionDenied for the wrong person. A failure leaves no file and no row behind.
@@ -151,21 +163,20 @@ def photo_upload(*, user, upload: Upload) -> tuple[Photo, bool]:
     existing = _replay(upload)
     if existing is not None:
         return existing, False
-    _check_permission(user, upload)
+    check_photo_permission(user, inspection=upload.inspection, finding=upload.finding, role=upload.role)
     stamp = _stamp(user, upload)
     upload.file.seek(0)
     processed = process_photo(upload.file, limits=photo_limits(), watermark=stamp)
     now = timezone.now()
-    finding = upload.finding
     flags = photo_flags(
         exif=processed.exif,
-        finding_lon=finding.location.x,
-        finding_lat=finding.location.y,
+        place_lon=upload.location.x,
+        place_lat=upload.location.y,
         uploaded_at=now,
-        accuracy_m=finding.inspection.position_accuracy_m,
+        accuracy_m=upload.inspection.position_accuracy_m,
         thresholds=photo_thresholds(),
     )
-    reuse, reused_from = _reuse_flag(processed.phash, processed.sha256, finding)
+    reuse, reused_from = _reuse_flag(processed.phash, processed.sha256, upload)
 
     written: list[str] = []
     try:
@@ -178,7 +189,8 @@ def photo_upload(*, user, upload: Upload) -> tuple[Photo, bool]:
             written.append(thumbnail)
             photo = Photo(
                 id=upload.id,
-                finding=finding,
+                inspection=upload.inspection,
+                finding=upload.finding,
                 role=upload.role,
                 file=photo_file,
                 display=display,

@@ -27,7 +27,13 @@ TABLETS = [(1024, 768), (768, 1024)]
 
 
 def _upload(user, finding, data: bytes, role=PhotoRole.BEFORE):
-    upload = Upload(id=uuid.uuid4(), finding=finding, role=role, file=File(io.BytesIO(data), "photo.jpg"))
+    upload = Upload(
+        id=uuid.uuid4(),
+        inspection=finding.inspection,
+        finding=finding,
+        role=role,
+        file=File(io.BytesIO(data), "photo.jpg"),
+    )
     photo, _ = photo_upload(user=user, upload=upload)
     return photo
 

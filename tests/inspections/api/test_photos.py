@@ -155,3 +155,24 @@ def test_unknown_finding_and_missing_file(world, put_photo, client_for):
     assert response.status_code == 404
     response = client_for(world.users.inspector).put(f"/api/photos/{uuid.uuid4()}/", {}, format="multipart")
     assert response.status_code == 400 and "file" in response.json()
+
+
+def test_a_photo_of_the_inspection_itself_for_a_checklist_question(client_for, world, inspection_payload):
+    body = inspection_payload()
+    client_for(world.users.inspector).post("/api/inspections/", body, format="json")
+
+    def put(user, **target):
+        payload = {"file": as_upload(photo_bytes(seed=31)), "role": target.pop("role", "before"), **target}
+        return client_for(user).put(f"/api/photos/{uuid.uuid4()}/", payload, format="multipart")
+
+    stored = put(world.users.inspector, inspection=body["id"])
+    assert stored.status_code == 201, stored.content
+    assert (stored.json()["inspection"], stored.json()["finding"]) == (body["id"], None)
+    assert client_for(world.users.manager).get(stored.json()["urls"]["thumbnail"]).status_code == 200
+    assert put(world.users.inspector, inspection=body["id"], role="after").status_code == 403
+    assert put(world.users.volunteer, inspection=body["id"]).status_code == 403
+    assert put(world.users.west_manager, inspection=body["id"]).status_code == 404
+    missing = put(world.users.inspector)
+    assert missing.status_code == 400 and "finding" in missing.json()
+    mismatch = put(world.users.inspector, inspection=str(uuid.uuid4()), finding=body["findings"][0]["id"])
+    assert mismatch.status_code == 400 and "inspection" in mismatch.json()
