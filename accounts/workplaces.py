@@ -7,7 +7,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import can_edit_places, can_view_map, is_manager
-from inspections.permissions import can_view_inspections
+from inspections.permissions import can_submit_inspection, can_view_inspections
 
 
 @dataclass(frozen=True)
@@ -18,13 +18,19 @@ class Workplace:
 
 
 def workplaces_for(user) -> list[Workplace]:
+    """The places a person works, their main one first: the tablet app for people in the field, the map for
+    managers."""
     places: list[Workplace] = []
+    if can_submit_inspection(user) and not is_manager(user):
+        places.append(_tablet_app())
     if can_view_map(user):
         if is_manager(user):
             description = _("Jurisdictions, units' service areas and hotspots of your area on one map.")
         else:
             description = _("The hotspots you look after, on a map and as a list.")
         places.append(Workplace(_("Map"), description, reverse("map")))
+    if is_manager(user):
+        places.append(_tablet_app())
     if can_view_inspections(user):
         places.append(
             Workplace(
@@ -45,3 +51,11 @@ def workplaces_for(user) -> list[Workplace]:
         Workplace(_("API documentation"), _("The REST API for tablets and other systems."), reverse("api-docs"))
     )
     return places
+
+
+def _tablet_app() -> Workplace:
+    return Workplace(
+        _("Tablet app"),
+        _("Today's hotspots, checklists and findings with photos, also without a connection."),
+        reverse("mobile:app"),
+    )

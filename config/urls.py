@@ -12,6 +12,7 @@ from accounts.views import home
 from geo.api import urls as geo_api
 from geo.views import map_page
 from inspections.api import urls as inspections_api
+from mobile_forms.api import urls as mobile_forms_api
 
 admin.site.site_header = _("Civic hotspot inspection · administration")
 admin.site.site_title = _("Civic hotspot inspection")
@@ -20,6 +21,7 @@ admin.site.index_title = _("Places, units and people")
 router = DefaultRouter()
 geo_api.register(router)
 inspections_api.register(router)
+mobile_forms_api.register(router)
 
 urlpatterns = [
     path("", home, name="home"),
@@ -28,12 +30,14 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("map/", map_page, name="map"),
     path("inspections/", include("inspections.urls")),
+    path("m/", include("mobile_forms.urls")),
     path("admin/", admin.site.urls),
     path("api/auth/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(geo_api.urlpatterns)),
     path("api/", include(inspections_api.urlpatterns)),
+    path("api/", include(mobile_forms_api.urlpatterns)),
     path("api/", include(router.urls)),
 ]
 if settings.DEBUG:

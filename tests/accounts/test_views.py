@@ -37,3 +37,12 @@ def test_pages_are_in_chinese_by_default_and_english_on_request(client, world):
 def test_login_page_in_both_languages(client):
     assert "登录" in client.get("/accounts/login/").content.decode()
     assert "Sign in" in client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_field_roles_start_in_the_tablet_app_and_managers_on_the_map(client, world):
+    client.force_login(world.users.inspector)
+    first = client.get("/").content.decode().split('class="tile primary"')[1]
+    assert 'href="/m/"' in first.split("</li>")[0]
+    client.force_login(world.users.manager)
+    first = client.get("/").content.decode().split('class="tile primary"')[1]
+    assert 'href="/map/"' in first.split("</li>")[0]

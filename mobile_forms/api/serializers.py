@@ -1,0 +1,58 @@
+"""The checklists as the tablets read them (see the shape in mobile_forms.models.questions)."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from inspections.models import PhaseKind
+from mobile_forms.models import ChecklistVersion, QuestionType
+
+
+class ChoiceSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+    label_en = serializers.CharField(allow_blank=True)
+    fails = serializers.BooleanField(help_text="Choosing it fails the item: the question's deduction is lost.")
+
+
+class ConditionSerializer(serializers.Serializer):
+    question = serializers.CharField(help_text="The name of an earlier yes/no or select question.")
+    value = serializers.CharField(help_text='A choice value; "yes" / "no" for a yes/no question.')
+
+
+class QuestionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    type = serializers.ChoiceField(choices=QuestionType.choices)
+    label = serializers.CharField()
+    label_en = serializers.CharField(allow_blank=True)
+    hint = serializers.CharField(allow_blank=True)
+    hint_en = serializers.CharField(allow_blank=True)
+    required = serializers.BooleanField()
+    relevant = ConditionSerializer(
+        allow_null=True, help_text="Shown (and answered) only when that question has that value."
+    )
+    choices = ChoiceSerializer(many=True)
+    deduction = serializers.FloatField(allow_null=True, help_text="Points lost when the item fails.")
+
+
+class ChecklistVersionSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="checklist.code")
+    category = serializers.CharField(source="checklist.category.code", help_text="Hotspot category code.")
+    phase_kind = serializers.SerializerMethodField()
+    version = serializers.IntegerField(source="number")
+    questions = QuestionSerializer(many=True)
+
+    class Meta:
+        model = ChecklistVersion
+        fields = ["id", "code", "category", "phase_kind", "version", "label", "title", "title_en", "questions"]
+
+    # An inline schema: a named enum would clash with the phases' own KindEnum (the same choices).
+    @extend_schema_field(
+        {
+            "type": "string",
+            "enum": [*PhaseKind.values, None],
+            "nullable": True,
+            "description": "The kind of campaign phase this checklist is for; null: every phase.",
+        }
+    )
+    def get_phase_kind(self, version) -> str | None:
+        return version.checklist.phase_kind or None

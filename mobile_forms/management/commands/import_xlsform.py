@@ -1,0 +1,73 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from geo.models import HotspotCategory
+from inspections.models import PhaseKind
+from mobile_forms.services import xlsform_import
+from mobile_forms.xlsform import XLSFormError
+
+
+class Command(BaseCommand):
+    help = (
+        "Import an XLSForm workbook (.xlsx) as a new version of a hotspot category's checklist. "
+        "A workbook with anything outside the supported subset is refused whole, with one line per row."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="the .xlsx file")
+        parser.add_argument("--category", required=True, help="hotspot category code, e.g. construction_site")
+        parser.add_argument(
+            "--phase", default="", choices=["", *PhaseKind.values], help="only for this kind of phase (default: all)"
+        )
+        parser.add_argument("--draft", action="store_true", help="keep it as a draft instead of publishing it")
+        parser.add_argument("--user", default="", help="username recorded as the importer and publisher")
+
+    def handle(self, *args, path, category, phase, draft, user, **options):
+        file = Path(path)
+        if not file.is_file():
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
+        found = HotspotCategory.objects.filter(code=category).first()
+        if found is None:
+            codes = ", ".join(HotspotCategory.objects.values_list("code", flat=True))
+            raise CommandError(
+                _("No hotspot category “%(code)s”; the categories are: %(codes)s") % {"code": category, "codes": codes}
+            )
+        importer = None
+        if user:
+            importer = get_user_model().objects.filter(username=user).first()
+            if importer is None:
+                raise CommandError(_("No user “%(username)s”.") % {"username": user})
+        try:
+            with file.open("rb") as handle:
+                version, created = xlsform_import(
+                    source=handle,
+                    category=found,
+                    phase_kind=phase,
+                    user=importer,
+                    publish=not draft,
+                    filename=file.name,
+                )
+        except XLSFormError as exc:
+            for problem in exc.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(
+                _("%(path)s was not imported: %(count)d row(s) cannot be taken. Nothing was stored.")
+                % {"path": path, "count": len(exc.problems)}
+            ) from exc
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from exc
+        if not created:
+            self.stdout.write(_("Nothing new: %(version)s already has exactly these questions.") % {"version": version})
+            return
+        message = (
+            _("Kept %(version)s (%(id)s) as a draft with %(count)d questions; publish it in the admin.")
+            if draft
+            else _("Imported and published %(version)s (%(id)s) with %(count)d questions.")
+        )
+        self.stdout.write(
+            self.style.SUCCESS(message % {"version": version, "id": version.pk, "count": len(version.questions)})
+        )

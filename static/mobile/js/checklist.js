@@ -1,0 +1,395 @@
+/* Renders one checklist version (the JSON of /api/checklists/) as a touch form, and reads the answers back.
+ *
+ * Answers follow the sync contract: yes_no true/false; select_one "v"; select_many ["v", …]; integer; decimal;
+ * text; date "YYYY-MM-DD"; photo "<photo uuid>"; geopoint {lon, lat, accuracy}; note takes none.
+ * A question whose condition ("relevant") is not met is hidden and its answer is not sent, as the server expects.
+ */
+import { h, fill, replace, icon } from "./ui.js";
+
+const YES = "yes";
+const NO = "no";
+
+function unanswered(value) {
+  return value === null || value === undefined || value === "" || (Array.isArray(value) && value.length === 0);
+}
+
+function conditionMet(question, applicable) {
+  const relevant = question.relevant;
+  if (!relevant) return true;
+  const value = applicable[relevant.question];
+  if (value === undefined || value === null) return false;
+  if (typeof value === "boolean") return (value ? YES : NO) === relevant.value;
+  if (Array.isArray(value)) return value.includes(relevant.value);
+  return String(value) === String(relevant.value);
+}
+
+export class ChecklistForm {
+  constructor(checklist, answers, context) {
+    this.checklist = checklist;
+    this.answers = { ...(answers || {}) };
+    this.context = context; // {lang, t, photoUrl(id), addPhoto(file, name) → id, removePhoto(id), position(), onChange()}
+    this.blocks = new Map();
+  }
+
+  text(object, field) {
+    const english = (this.context.lang || "").startsWith("en");
+    return (english && object[field + "_en"]) || object[field] || "";
+  }
+
+  /* The answers that count: in the checklist's order, only questions that apply, only answered ones. */
+  applicableAnswers() {
+    const applicable = {};
+    for (const question of this.checklist.questions) {
+      if (question.type === "note") continue;
+      if (!conditionMet(question, applicable)) continue;
+      const value = this.answers[question.name];
+      if (!unanswered(value)) applicable[question.name] = value;
+    }
+    return applicable;
+  }
+
+  visibleNames() {
+    const applicable = {};
+    const visible = new Set();
+    for (const question of this.checklist.questions) {
+      if (!conditionMet(question, applicable)) continue;
+      visible.add(question.name);
+      const value = this.answers[question.name];
+      if (question.type !== "note" && !unanswered(value)) applicable[question.name] = value;
+    }
+    return visible;
+  }
+
+  /* Points lost so far, as the server will count them. */
+  deduction() {
+    const answers = this.applicableAnswers();
+    let total = 0;
+    for (const question of this.checklist.questions) {
+      if (question.name in answers && this.fails(question, answers[question.name])) total += question.deduction || 0;
+    }
+    return total;
+  }
+
+  fails(question, value) {
+    if (question.type === "yes_no") return value === false;
+    if (question.type === "select_one" || question.type === "select_many") {
+      const chosen = Array.isArray(value) ? value : [value];
+      return (question.choices || []).some((choice) => choice.fails && chosen.includes(choice.value));
+    }
+    return false;
+  }
+
+  set(name, value) {
+    if (unanswered(value)) delete this.answers[name];
+    else this.answers[name] = value;
+    const block = this.blocks.get(name);
+    if (block) block.classList.remove("has-error");
+    this.refresh();
+    this.context.onChange(this.answers);
+  }
+
+  refresh() {
+    const visible = this.visibleNames();
+    let number = 0;
+    for (const question of this.checklist.questions) {
+      const block = this.blocks.get(question.name);
+      if (!block) continue;
+      block.hidden = !visible.has(question.name);
+      const numberBox = block.querySelector(".question-number");
+      if (numberBox && visible.has(question.name)) numberBox.textContent = String((number += 1));
+      const badge = block.querySelector(".deduction");
+      if (badge) {
+        const value = this.answers[question.name];
+        badge.hidden = !(visible.has(question.name) && !unanswered(value) && this.fails(question, value));
+      }
+    }
+    const total = document.getElementById("deduction-total");
+    if (total) {
+      const points = this.deduction();
+      total.textContent = points ? fill(this.context.t.pointsLost, { n: points.toLocaleString(this.context.lang) }) : "";
+    }
+  }
+
+  /* Required questions that apply and have no answer; marks them and returns their names. */
+  validate() {
+    const visible = this.visibleNames();
+    const missing = [];
+    for (const question of this.checklist.questions) {
+      const block = this.blocks.get(question.name);
+      const needed = question.required && question.type !== "note" && visible.has(question.name);
+      const bad = needed && unanswered(this.answers[question.name]);
+      if (block) block.classList.toggle("has-error", bad);
+      if (bad) missing.push(question.name);
+    }
+    return missing;
+  }
+
+  render() {
+    const t = this.context.t;
+    const form = h("div", { class: "checklist", "data-testid": "checklist", "data-checklist": this.checklist.id });
+    this.checklist.questions.forEach((question, index) => {
+      const id = "q-" + question.name;
+      const hint = this.text(question, "hint");
+      const block = h(
+        "section",
+        {
+          class: "question type-" + question.type,
+          "data-question": question.name,
+          "data-type": question.type,
+          role: "group",
+          "aria-labelledby": id + "-label",
+        },
+        h(
+          "div",
+          { class: "question-head" },
+          question.type === "note" ? null : h("span", { class: "question-number" }, String(index + 1)),
+          h(
+            "span",
+            { class: "question-label", id: id + "-label" },
+            this.text(question, "label"),
+            question.required && question.type !== "note" ? h("span", { class: "required", title: t.required }, " *") : null,
+          ),
+          question.deduction
+            ? h("span", { class: "deduction", hidden: true }, fill(t.deduct, { n: question.deduction.toLocaleString(this.context.lang) }))
+            : null,
+        ),
+        hint ? h("p", { class: "question-hint" }, hint) : null,
+        this.control(question, id),
+        h("p", { class: "question-error" }, t.answerRequired),
+      );
+      this.blocks.set(question.name, block);
+      form.append(block);
+    });
+    this.refresh();
+    return form;
+  }
+
+  choiceLabel(question, value, fallback) {
+    const choice = (question.choices || []).find((item) => item.value === value);
+    return choice ? this.text(choice, "label") : fallback;
+  }
+
+  control(question, id) {
+    const t = this.context.t;
+    const value = this.answers[question.name];
+    switch (question.type) {
+      case "note":
+        return null;
+      case "yes_no": {
+        const group = h("div", { class: "segmented yes-no", role: "radiogroup" });
+        const options = [
+          [true, YES, this.choiceLabel(question, YES, t.yes)],
+          [false, NO, this.choiceLabel(question, NO, t.no)],
+        ];
+        for (const [answer, key, label] of options) {
+          const button = h(
+            "button",
+            {
+              type: "button",
+              role: "radio",
+              class: "choice " + key,
+              "data-value": key,
+              "aria-checked": String(value === answer),
+              onclick: () => {
+                const next = this.answers[question.name] === answer ? null : answer;
+                group.querySelectorAll("button").forEach((b) => b.setAttribute("aria-checked", "false"));
+                if (next !== null) button.setAttribute("aria-checked", "true");
+                this.set(question.name, next);
+              },
+            },
+            label,
+          );
+          group.append(button);
+        }
+        return group;
+      }
+      case "select_one":
+      case "select_many": {
+        const many = question.type === "select_many";
+        const group = h("div", { class: "chips", role: many ? "group" : "radiogroup" });
+        for (const choice of question.choices || []) {
+          const input = h("input", {
+            type: many ? "checkbox" : "radio",
+            name: id,
+            value: choice.value,
+            checked: many ? Array.isArray(value) && value.includes(choice.value) : value === choice.value,
+            onchange: () => {
+              if (many) {
+                const chosen = [...group.querySelectorAll("input:checked")].map((item) => item.value);
+                this.set(question.name, chosen);
+              } else {
+                this.set(question.name, input.value);
+              }
+            },
+          });
+          group.append(
+            h("label", { class: "chip" + (choice.fails ? " fails" : "") }, input, h("span", {}, this.text(choice, "label"))),
+          );
+        }
+        if (!many) {
+          group.append(
+            h(
+              "button",
+              {
+                type: "button",
+                class: "chip-clear",
+                onclick: () => {
+                  group.querySelectorAll("input").forEach((item) => (item.checked = false));
+                  this.set(question.name, null);
+                },
+              },
+              t.clear,
+            ),
+          );
+        }
+        return group;
+      }
+      case "integer":
+      case "decimal": {
+        const integer = question.type === "integer";
+        return h("input", {
+          id,
+          class: "field number",
+          type: "number",
+          inputmode: integer ? "numeric" : "decimal",
+          step: integer ? "1" : "any",
+          value: value ?? "",
+          oninput: (event) => {
+            const raw = event.target.value;
+            if (raw === "") return this.set(question.name, null);
+            const number = Number(raw);
+            if (!Number.isFinite(number) || (integer && !Number.isInteger(number))) return;
+            this.set(question.name, number);
+          },
+        });
+      }
+      case "text":
+        return h("textarea", {
+          id,
+          class: "field",
+          rows: "3",
+          maxlength: "2000",
+          oninput: (event) => this.set(question.name, event.target.value.trim() ? event.target.value : null),
+        }, value || "");
+      case "date":
+        return h("input", {
+          id,
+          class: "field date",
+          type: "date",
+          value: value || "",
+          onchange: (event) => this.set(question.name, event.target.value || null),
+        });
+      case "photo":
+        return this.photoControl(question, id);
+      case "geopoint":
+        return this.geopointControl(question);
+      default:
+        return h("p", { class: "muted" }, fill(t.unknownType, { type: question.type }));
+    }
+  }
+
+  photoControl(question, id) {
+    const t = this.context.t;
+    const box = h("div", { class: "photo-answer" });
+    const draw = () => {
+      replace(box);
+      const photoId = this.answers[question.name];
+      if (photoId) {
+        box.append(
+          h(
+            "figure",
+            { class: "thumb" },
+            h("img", { src: this.context.photoUrl(photoId), alt: t.photo }),
+            h(
+              "button",
+              {
+                type: "button",
+                class: "thumb-remove",
+                "aria-label": t.removePhoto,
+                onclick: () => {
+                  this.context.removePhoto(photoId);
+                  this.set(question.name, null);
+                  draw();
+                },
+              },
+              "×",
+            ),
+          ),
+        );
+      }
+      const input = h("input", {
+        id,
+        type: "file",
+        accept: "image/*",
+        capture: "environment",
+        class: "camera-input",
+        onchange: async (event) => {
+          const file = event.target.files && event.target.files[0];
+          if (!file) return;
+          const old = this.answers[question.name];
+          const photo = await this.context.addPhoto(file, { question: question.name });
+          if (old) this.context.removePhoto(old);
+          this.set(question.name, photo);
+          draw();
+        },
+      });
+      box.append(
+        h("label", { class: "button camera", for: id }, icon("camera"), photoId ? t.retakePhoto : t.takePhoto),
+        input,
+      );
+    };
+    draw();
+    return box;
+  }
+
+  geopointControl(question) {
+    const t = this.context.t;
+    const box = h("div", { class: "geopoint" });
+    const draw = (message) => {
+      const point = this.answers[question.name];
+      replace(box, 
+        h(
+          "button",
+          {
+            type: "button",
+            class: "button secondary",
+            onclick: async () => {
+              draw(t.locating);
+              try {
+                const position = await this.context.position();
+                this.set(question.name, { lon: position.lon, lat: position.lat, accuracy: position.accuracy });
+                draw();
+              } catch (error) {
+                draw(t[error.reason] || t.positionUnavailable);
+              }
+            },
+          },
+          point ? t.updatePosition : t.recordPosition,
+        ),
+        point
+          ? h(
+              "span",
+              { class: "coords" },
+              `${point.lat.toFixed(6)}, ${point.lon.toFixed(6)}`,
+              point.accuracy != null ? ` ±${Math.round(point.accuracy)} m` : "",
+            )
+          : null,
+        message ? h("span", { class: "muted" }, message) : null,
+      );
+    };
+    draw();
+    return box;
+  }
+}
+
+/* The checklist for a hotspot's category in a phase: one made for the phase's kind wins over a general one. */
+export function checklistFor(checklists, category, phaseKind) {
+  const candidates = (checklists || []).filter(
+    (item) => item.category === category && (item.phase_kind === phaseKind || !item.phase_kind),
+  );
+  candidates.sort((a, b) => {
+    const specific = (b.phase_kind === phaseKind) - (a.phase_kind === phaseKind);
+    return specific || String(a.code).localeCompare(String(b.code));
+  });
+  return candidates[0] || null;
+}
