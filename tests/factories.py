@@ -68,3 +68,26 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(self, create, extracted, **kwargs):
         if create:
             self.save()
+
+
+def running_phase(
+    name: str = "创建首都文明区 · 城市清洁日", name_en: str = "Capital civilized district · city cleaning day"
+):
+    """A campaign running this month and its self-inspection phase, which covers today."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from inspections.models import Campaign, Phase, PhaseKind
+
+    today = timezone.localdate()
+    campaign = Campaign.objects.create(
+        name=name, name_en=name_en, starts_on=today - dt.timedelta(days=30), ends_on=today + dt.timedelta(days=60)
+    )
+    return Phase.objects.create(
+        campaign=campaign,
+        kind=PhaseKind.SELF_INSPECTION,
+        starts_on=today - dt.timedelta(days=7),
+        ends_on=today + dt.timedelta(days=7),
+        checklist_version="2026.1",
+    )

@@ -59,6 +59,7 @@ from inspections.services.inspections import (
     _existing,
     hotspot_anchor,
     inspection_submit,
+    new_finding,
 )
 
 logger = logging.getLogger(__name__)
@@ -396,17 +397,14 @@ def _build_findings(user, *, owners, inputs, points, jurisdiction_ids) -> list[F
         zip(owners, inputs, points, jurisdiction_ids, strict=True)
     ):
         unit_id = int(routes.unit_ids[i])
-        finding = Finding(
-            id=item.id,
+        finding = new_finding(
+            user=user,
             inspection=inspection,
-            problem_type=item.problem_type,
-            severity=item.severity or item.problem_type.default_severity,
-            description=item.description,
+            item=item,
             location=point,
             jurisdiction_id=jurisdiction_id,
             routed_unit_id=unit_id if unit_id >= 0 else None,
             routing_rule=routes.rule_at(i).value,
-            created_by=user,
         )
         out.append(finding if _valid(finding, FINDING_FOREIGN_KEYS) else None)
     return out

@@ -148,23 +148,38 @@ def _build_finding(user, inspection: Inspection, item: FindingInput, index: int)
     if Finding.objects.filter(pk=item.id).exclude(inspection_id=inspection.pk).exists():
         raise Conflict(_("Finding id %(id)s is already used by another inspection.") % {"id": item.id})
     route = route_point(location)
-    finding = Finding(
+    finding = new_finding(
+        user=user,
+        inspection=inspection,
+        item=item,
+        location=location,
+        jurisdiction_id=jurisdiction.pk,
+        routed_unit_id=route.unit.pk if route.unit else None,
+        routing_rule=route.rule,
+    )
+    finding.likely_duplicate_of = likely_duplicate(
+        problem_type=item.problem_type,
+        location=location,
+        radius_m=settings.DUPLICATE_FINDING_RADIUS_M,
+        exclude_inspection=inspection,
+    )
+    finding.full_clean(exclude=["inspection"])
+    return finding
+
+
+def new_finding(
+    *, user, inspection: Inspection, item: FindingInput, location: Point, jurisdiction_id, routed_unit_id, routing_rule
+) -> Finding:
+    """The unsaved finding of an item, located and routed (one at a time here, a batch at once in batch.py)."""
+    return Finding(
         id=item.id,
         inspection=inspection,
         problem_type=item.problem_type,
         severity=item.severity or item.problem_type.default_severity,
         description=item.description,
         location=location,
-        jurisdiction=jurisdiction,
-        routed_unit=route.unit,
-        routing_rule=route.rule.value,
+        jurisdiction_id=jurisdiction_id,
+        routed_unit_id=routed_unit_id,
+        routing_rule=routing_rule,
         created_by=user,
-        likely_duplicate_of=likely_duplicate(
-            problem_type=item.problem_type,
-            location=location,
-            radius_m=settings.DUPLICATE_FINDING_RADIUS_M,
-            exclude_inspection=inspection,
-        ),
     )
-    finding.full_clean(exclude=["inspection"])
-    return finding

@@ -13,10 +13,11 @@ from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from geo.models import Hotspot
-from inspections.models import Campaign, FlagCode, Phase, PhaseKind, PhotoFlag, PhotoRole, ProblemType
+from inspections.models import FlagCode, PhotoFlag, PhotoRole, ProblemType
 from inspections.problem_types import ensure_default_problem_types
 from inspections.services.inspections import FindingInput, InspectionInput, hotspot_anchor, inspection_submit
 from inspections.services.photos import Upload, photo_upload
+from tests.factories import running_phase
 from tests.inspections.conftest import photo_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,19 +43,8 @@ def _upload(user, finding, data: bytes, role=PhotoRole.BEFORE):
 def field_work(demo):
     """Inspections of the demo's sponsored hotspots, through the services; the newest has a near and a far photo."""
     ensure_default_problem_types()
-    today = timezone.localdate()
-    campaign = Campaign.objects.create(
-        name="创建首都文明区 · 城市清洁日（测试）",
-        name_en="Capital civilized district · city cleaning day (test)",
-        starts_on=today - dt.timedelta(days=30),
-        ends_on=today + dt.timedelta(days=60),
-    )
-    phase = Phase.objects.create(
-        campaign=campaign,
-        kind=PhaseKind.SELF_INSPECTION,
-        starts_on=today - dt.timedelta(days=7),
-        ends_on=today + dt.timedelta(days=7),
-        checklist_version="2026.1",
+    phase = running_phase(
+        "创建首都文明区 · 城市清洁日（测试）", "Capital civilized district · city cleaning day (test)"
     )
     inspector = get_user_model().objects.get(username="inspector")
     hotspots = list(Hotspot.objects.filter(active=True).exclude(sponsoring_unit=None).order_by("pk")[:5])

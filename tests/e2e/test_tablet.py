@@ -1,7 +1,6 @@
 """The tablet app (/m/) in headless Chromium at 10" tablet size: offline first, an outbox that survives reloads,
 and photos that resume where a dropped connection left them."""
 
-import datetime as dt
 import json
 import re
 
@@ -10,9 +9,11 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from fixtures.checklists import load_checklists
 from geo.models import Hotspot
-from inspections.models import Campaign, Finding, Inspection, Phase, PhaseKind, Photo, PhotoUploadSession
+from inspections.models import Finding, Inspection, Photo, PhotoUploadSession
 from inspections.problem_types import ensure_default_problem_types
+from tests.factories import running_phase
 from tests.inspections.conftest import photo_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,25 +51,9 @@ def page(browser, live_server):
 def field_day(demo):
     """Demo places and people, the problem catalogue, the demo checklists and a campaign phase running today."""
     ensure_default_problem_types()
-    try:
-        from fixtures.checklists import load_checklists
-    except ImportError:  # the checklists are optional for the app: it still records findings without one
-        pass
-    else:
-        load_checklists()
-    today = timezone.localdate()
-    campaign = Campaign.objects.create(
-        name="创建首都文明区 · 城市清洁日（平板测试）",
-        name_en="Capital civilized district · city cleaning day (tablet test)",
-        starts_on=today - dt.timedelta(days=30),
-        ends_on=today + dt.timedelta(days=60),
-    )
-    phase = Phase.objects.create(
-        campaign=campaign,
-        kind=PhaseKind.SELF_INSPECTION,
-        starts_on=today - dt.timedelta(days=7),
-        ends_on=today + dt.timedelta(days=7),
-        checklist_version="2026.1",
+    load_checklists()
+    phase = running_phase(
+        "创建首都文明区 · 城市清洁日（平板测试）", "Capital civilized district · city cleaning day (tablet test)"
     )
     inspector = get_user_model().objects.get(username="inspector")
     hotspot = (

@@ -5,26 +5,13 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from inspections.models import Campaign, Phase, PhaseKind
+from tests.factories import running_phase
 from tests.inspections.photos.images import encode, exif_block, scene
 
 
 @pytest.fixture
 def phase(db):
-    today = timezone.localdate()
-    campaign = Campaign.objects.create(
-        name="创建首都文明区 · 城市清洁日",
-        name_en="Capital civilized district · city cleaning day",
-        starts_on=today - dt.timedelta(days=30),
-        ends_on=today + dt.timedelta(days=60),
-    )
-    return Phase.objects.create(
-        campaign=campaign,
-        kind=PhaseKind.SELF_INSPECTION,
-        starts_on=today - dt.timedelta(days=7),
-        ends_on=today + dt.timedelta(days=7),
-        checklist_version="2026.1",
-    )
+    return running_phase()
 
 
 @pytest.fixture
