@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
 
-from inspections.models import Campaign, Finding, Inspection, Phase, Photo, PhotoFlag, ProblemType
+from inspections.models import CalendarDay, Campaign, Finding, Inspection, Phase, Photo, PhotoFlag, ProblemType
 from inspections.selectors import findings_for_user, inspections_for_user, photos_for_user
 
 
@@ -97,3 +99,18 @@ class PhotoAdmin(ReadOnlyEvidence, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return photos_for_user(request.user)
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """The office's holidays and make-up working days; they win over the calendar package (see inspections.workdays)."""
+
+    list_display = ["date", "weekday", "is_working_day", "name", "note"]
+    list_filter = ["is_working_day"]
+    search_fields = ["name", "note"]
+    date_hierarchy = "date"
+    ordering = ["-date"]
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, obj: CalendarDay) -> str:
+        return date_format(obj.date, "l")

@@ -104,6 +104,9 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
+# Business hours of the working-day calendar (deadlines, "4 working hours before", handling times).
+WORKDAY_START = os.environ.get("WORKDAY_START", "09:00")
+WORKDAY_END = os.environ.get("WORKDAY_END", "18:00")
 USE_I18N = True
 USE_TZ = True
 

@@ -1,3 +1,4 @@
+from .calendar import CalendarDay
 from .campaigns import Campaign, Phase, PhaseKind
 from .findings import Finding, ProblemType, Severity
 from .inspections import Inspection
@@ -5,6 +6,7 @@ from .photos import FlagCode, Photo, PhotoFile, PhotoFlag, PhotoRole
 from .uploads import PhotoUploadSession
 
 __all__ = [
+    "CalendarDay",
     "Campaign",
     "Finding",
     "FlagCode",
