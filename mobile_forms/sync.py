@@ -52,6 +52,7 @@ from inspections.services.batch import (
     Status,
     findings_submit_batch,
     inspections_submit_batch,
+    wgs84_point,
 )
 from inspections.services.inspections import FindingInput, InspectionInput
 from mobile_forms.answers import snapshot
@@ -386,7 +387,7 @@ def _point(value: dict) -> Point:
     lon, lat = value.get("lon"), value.get("lat")
     if not (_number(lon) and _number(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
         raise _Unusual
-    return Point(float(lon), float(lat), srid=4326)
+    return wgs84_point(float(lon), float(lat))
 
 
 # ---------------------------------------------------------------- refusals and conflicts

@@ -10,11 +10,13 @@ service's own error, word for word. What changes is only how the database is ask
 - one query for the ids already stored (and their content, to tell a replay from a second, different version);
 - one query for the hotspots the person may use, one for the jurisdictions in their scope;
 - the deepest jurisdiction of every point: one query for the candidates, then one per jurisdiction level needed;
-- routing: a `RoutingIndex` over just the hotspots and units the batch's points can reach (the same answers as
-  `route_point`: a hotspot beyond the radius or a unit not covering a point cannot change a route);
+- routing: the process's shared `RoutingIndex` where the backend offers one (`shared_routing_index`: one query
+  for the digest of the rows it reads), else a `RoutingIndex` over just the hotspots and units the batch's points
+  can reach (the same answers as `route_point`: a hotspot beyond the radius or a unit not covering a point cannot
+  change a route);
 - likely duplicates: one query for the open findings near any of the batch's findings, then the same nearest-first
   rule as `likely_duplicate`, the batch's own earlier findings included as an item-by-item run would see them;
-- `bulk_create` for the rest.
+- `insert_new` (bulk_insert.py: `bulk_create`, or one `unnest` statement per table on PostgreSQL) for the rest.
 
 The result is exactly the rows `inspection_submit` would store, called item by item in the same order (the tests
 compare them field by field).
@@ -29,6 +31,8 @@ database error) the batch falls back to one savepoint per item.
 import enum
 import logging
 import math
+import struct
+import sys
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -39,18 +43,27 @@ import shapely
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Q
+from django.db.models.expressions import DatabaseDefault
 from django.utils.translation import gettext as _
 
 from geo.geodesy import degrees_for_metres, distance_m
 from geo.models import Jurisdiction
-from geo.routing import RoutingIndex, hotspot_radius_m, routable_hotspots, routable_units
+from geo.routing import (
+    RoutingIndex,
+    hotspot_radius_m,
+    routable_hotspots,
+    routable_units,
+    shared_routing_index,
+    shared_routing_lock,
+)
 from geo.selectors import hotspots_for_user, jurisdictions_for_user
 from geo.validation import WGS84, clean_point, from_shapely, to_shapely
 from inspections.errors import Conflict
 from inspections.models import Finding, Inspection
 from inspections.permissions import can_submit_inspection
+from inspections.services.bulk_insert import insert_new
 from inspections.services.inspections import (
     FindingInput,
     InspectionInput,
@@ -275,8 +288,8 @@ def _submit_inspections(user, items: list[InspectionInput]) -> list[ItemResult]:
 
     valid = [c for c in candidates if c.valid]
     _mark_likely_duplicates([f for c in valid for f in c.findings])
-    Inspection.objects.bulk_create([c.inspection for c in valid])
-    Finding.objects.bulk_create([f for c in valid for f in c.findings])
+    insert_new(Inspection, [c.inspection for c in valid], known_ewkb=_known_ewkb)
+    insert_new(Finding, [f for c in valid for f in c.findings], known_ewkb=_known_ewkb)
     for candidate in valid:
         results[candidate.index] = ItemResult(candidate.data.id, Status.CREATED)
 
@@ -344,7 +357,9 @@ def _check_candidates(user, candidates: list[_Candidate]) -> None:
                 answers=c.data.answers,
                 checklist_version=c.data.checklist_version,
             )
-            c.valid = _valid(c.inspection, INSPECTION_FOREIGN_KEYS)
+    live = [c for c in live if c.valid]
+    for c, valid in zip(live, _valid_each([c.inspection for c in live], INSPECTION_FOREIGN_KEYS), strict=True):
+        c.valid = valid
 
     live = [c for c in live if c.valid]
     findings = _build_findings(
@@ -377,6 +392,55 @@ def _check_candidates(user, candidates: list[_Candidate]) -> None:
             claimed.update(item.id for item in c.data.findings)
 
 
+_MEMO_TYPES = frozenset({str, int, float, bool})  # values that repeat across a batch and hash cheaply
+
+
+def _valid_each(instances: list, foreign_keys: list[str]) -> list[bool]:
+    """The model's own validation of each instance: `full_clean(exclude=foreign_keys, validate_unique=False,
+    validate_constraints=False)`, i.e. every other field's `clean` (the cleaned value kept, as clean_fields keeps
+    it), then the model's `clean`. Foreign keys are left out: they hold rows this batch has just read.
+
+    Done once per batch rather than through full_clean per row: a field's `clean` depends on the value alone
+    (the instance matters only to relations, excluded here), so a plain value (text, number) that a field has
+    already cleaned to itself is not cleaned again."""
+    if not instances:
+        return []
+    exclude = set(foreign_keys)
+    fields = [f for f in instances[0]._meta.fields if f.name not in exclude and not f.generated and not f.is_relation]
+    if any(f.is_relation for f in instances[0]._meta.fields if f.name not in exclude):
+        # A relation not excluded: its checks may read the database per row; keep full_clean's own path.
+        return [_valid(instance, foreign_keys) for instance in instances]
+    cleaned_to_itself: set = set()
+    out = []
+    for instance in instances:
+        valid = True
+        for f in fields:
+            raw = getattr(instance, f.attname)
+            if f.blank and raw in f.empty_values:
+                continue
+            if isinstance(raw, DatabaseDefault):
+                continue
+            key = (f.attname, type(raw), raw) if type(raw) in _MEMO_TYPES else None
+            if key is not None and key in cleaned_to_itself:
+                continue
+            try:
+                value = f.clean(raw, instance)
+            except ValidationError:
+                valid = False
+                break
+            if value is not raw:
+                setattr(instance, f.attname, value)
+            elif key is not None:
+                cleaned_to_itself.add(key)
+        if valid:
+            try:
+                instance.clean()
+            except ValidationError:
+                valid = False
+        out.append(valid)
+    return out
+
+
 def _valid(instance, foreign_keys: list[str]) -> bool:
     """The model's own validation. Foreign keys are left out: they hold rows this batch has just read."""
     try:
@@ -391,23 +455,30 @@ def _build_findings(user, *, owners, inputs, points, jurisdiction_ids) -> list[F
     None for one its validation refuses."""
     if not inputs:
         return []
-    routes = _routing_index(points).route(*_coords(points))
-    out: list[Finding | None] = []
+    shared = shared_routing_index()
+    if shared is None:
+        routes = _routing_index(points).route(*_coords(points))
+    else:
+        with shared_routing_lock:
+            routes = shared.route(*_coords(points))
+    findings = []
     for i, (inspection, item, point, jurisdiction_id) in enumerate(
         zip(owners, inputs, points, jurisdiction_ids, strict=True)
     ):
         unit_id = int(routes.unit_ids[i])
-        finding = new_finding(
-            user=user,
-            inspection=inspection,
-            item=item,
-            location=point,
-            jurisdiction_id=jurisdiction_id,
-            routed_unit_id=unit_id if unit_id >= 0 else None,
-            routing_rule=routes.rule_at(i).value,
+        findings.append(
+            new_finding(
+                user=user,
+                inspection=inspection,
+                item=item,
+                location=point,
+                jurisdiction_id=jurisdiction_id,
+                routed_unit_id=unit_id if unit_id >= 0 else None,
+                routing_rule=routes.rule_at(i).value,
+            )
         )
-        out.append(finding if _valid(finding, FINDING_FOREIGN_KEYS) else None)
-    return out
+    valid = _valid_each(findings, FINDING_FOREIGN_KEYS)
+    return [finding if ok else None for finding, ok in zip(findings, valid, strict=True)]
 
 
 @dataclass
@@ -471,7 +542,7 @@ def _submit_findings(user, items: list[FindingItem]) -> list[ItemResult]:
             )
     valid = [c for c in candidates if c.valid]
     _mark_likely_duplicates([c.finding for c in valid])
-    Finding.objects.bulk_create([c.finding for c in valid])
+    insert_new(Finding, [c.finding for c in valid], known_ewkb=_known_ewkb)
     for c in valid:
         results[c.index] = ItemResult(c.item.finding.id, Status.CREATED)
 
@@ -565,6 +636,28 @@ def _xy(point: Point) -> tuple[float, float]:
         return xy
 
 
+_POINT_EWKB = struct.Struct("<BIIdd")  # little-endian EWKB of a 2D point with an SRID, as GEOS writes it here
+_EWKB_POINT_SRID = 0x20000001
+
+
+def wgs84_point(lon: float, lat: float) -> Point:
+    """`Point(lon, lat, srid=4326)` that also keeps its coordinates and EWKB in Python, so the batch reads them
+    without asking GEOS (for points the sync reads off the wire; they are not modified afterwards)."""
+    point = Point(lon, lat, srid=WGS84)
+    point.__dict__["_batch_xy"] = (lon, lat)
+    if _NATIVE_EWKB:
+        point.__dict__["_batch_ewkb"] = _POINT_EWKB.pack(1, _EWKB_POINT_SRID, WGS84, lon, lat)
+    return point
+
+
+_NATIVE_EWKB = sys.byteorder == "little"
+
+
+def _known_ewkb(geometry) -> bytes | None:
+    """The EWKB of a point made by `wgs84_point` (the bytes GEOS would write for it), else None."""
+    return geometry.__dict__.get("_batch_ewkb")
+
+
 def _clean(point: Point) -> Point:
     """`clean_point`. A point already in WGS84 and within its bounds is returned as it is: clean_point would return
     an equal copy of it (and costs some twenty GEOS calls)."""
@@ -621,12 +714,10 @@ def _jurisdiction_ids(points: Sequence[Point]) -> list[int | None]:
     lowest code on a shared border. One query for the candidates' levels, then one per level actually needed."""
     if not points:
         return []
-    candidates = list(
-        Jurisdiction.objects.filter(boundary__intersects=_multipoint(points))
-        .order_by("-level", "code")
-        .values_list("pk", "level")
-    )
     xs, ys = _coords(points)
+    candidates = list(
+        Jurisdiction.objects.filter(_covering_candidates(xs, ys)).order_by("-level", "code").values_list("pk", "level")
+    )
     found = np.full(len(points), -1, dtype=np.int64)
     remaining = np.arange(len(points))
     for level in sorted({row[1] for row in candidates}, reverse=True):
@@ -644,6 +735,20 @@ def _jurisdiction_ids(points: Sequence[Point]) -> list[int | None]:
         if not len(remaining):
             break
     return [int(j) if j >= 0 else None for j in found]
+
+
+def _covering_candidates(xs: np.ndarray, ys: np.ndarray) -> Q:
+    """A filter for the jurisdictions that may cover any of the points; the exact test follows in Python, so a
+    superset does not change any answer. Declared per backend: on PostGIS the boxes overlapping the points' extent
+    (`&&`, answered by the spatial index alone, far cheaper than testing every boundary against the points);
+    elsewhere the boundaries intersecting the points."""
+    if connections[router.db_for_read(Jurisdiction)].vendor == "postgresql":
+        extent = Polygon.from_bbox(
+            (float(xs.min()) - 1e-9, float(ys.min()) - 1e-9, float(xs.max()) + 1e-9, float(ys.max()) + 1e-9)
+        )
+        extent.srid = WGS84
+        return Q(boundary__bboverlaps=extent)
+    return Q(boundary__intersects=from_shapely(shapely.multipoints(np.column_stack([xs, ys]))))
 
 
 def _routing_index(points: Sequence[Point]) -> RoutingIndex:
@@ -709,4 +814,5 @@ __all__ = [
     "finding_add",
     "findings_submit_batch",
     "inspections_submit_batch",
+    "wgs84_point",
 ]

@@ -1,0 +1,101 @@
+"""Inserting many new rows at once: `bulk_create`, with a faster statement where the backend has one.
+
+Declared per backend, like `django.contrib.gis` backends declare features:
+
+- PostgreSQL/PostGIS: one ``INSERT … SELECT * FROM unnest(%s::type[], …)`` per model, one array parameter per
+  column. The values are those `bulk_create` would send (each field's `pre_save` and `get_db_prep_save`), so the
+  rows are the same; only the statement differs (no 500-row VALUES list to compile, adapt and parse).
+- any other backend (SpatiaLite): `bulk_create` itself.
+
+Either way a row whose primary key is taken raises IntegrityError (nothing is skipped silently), no signals are
+sent, and the instances are marked as saved, as `bulk_create` does.
+"""
+
+from collections.abc import Callable, Sequence
+
+from django.contrib.gis.db.models import GeometryField
+from django.contrib.gis.geos import GEOSGeometry
+from django.db import connections, router
+from django.db.models import Model
+
+
+def insert_new(
+    model: type[Model], objs: Sequence[Model], *, known_ewkb: Callable[[GEOSGeometry], bytes | None] | None = None
+) -> None:
+    """Insert `objs` (new instances of `model`, primary keys set) as `model.objects.bulk_create(objs)` would.
+
+    `known_ewkb`, optional: a geometry's EWKB when the caller already has it (exactly the bytes GEOS writes for
+    it), else None; it spares writing it again for the PostgreSQL statement."""
+    objs = list(objs)
+    if not objs:
+        return
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    fields = list(model._meta.concrete_fields)
+    if (
+        connection.vendor != "postgresql"
+        or any(f.db_returning or f.generated for f in fields)
+        or any(obj.pk is None for obj in objs)
+    ):
+        model.objects.using(alias).bulk_create(objs)
+        return
+    try:
+        columns, arrays, selected = _columns(fields, objs, connection, known_ewkb)
+    except _Unsupported:
+        model.objects.using(alias).bulk_create(objs)
+        return
+    qn = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+        f"SELECT {', '.join(selected)} FROM unnest({', '.join(arrays)}) "
+        f"AS rows({', '.join(f'c{i}' for i in range(len(fields)))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, columns)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = alias
+
+
+def _columns(fields, objs, connection, known_ewkb) -> tuple[list[list], list[str], list[str]]:
+    """Per field: its values in row order (what bulk_create would send), the array parameter, the selected
+    expression."""
+    columns, arrays, selected = [], [], []
+    for i, field in enumerate(fields):
+        db_type = field.db_type(connection)
+        if isinstance(field, GeometryField):
+            if field.geography:
+                raise _Unsupported
+            # As EWKB bytes: the bytes PostGISAdapter sends, read by PostGIS as bulk_create's are.
+            values = [_geometry_ewkb(field, obj, connection, known_ewkb) for obj in objs]
+            arrays.append("%s::bytea[]")
+            selected.append(f"ST_GeomFromEWKB(c{i})::{db_type}")
+        else:
+            values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objs]
+            if any(hasattr(value, "resolve_expression") for value in values):
+                raise _Unsupported
+            arrays.append(f"%s::{db_type}[]")
+            selected.append(f"c{i}")
+        columns.append(values)
+    return columns, arrays, selected
+
+
+def _geometry_ewkb(field, obj, connection, known_ewkb) -> bytes | None:
+    value = field.pre_save(obj, True)
+    if known_ewkb is not None and isinstance(value, GEOSGeometry):
+        known = known_ewkb(value)
+        if known is not None:
+            return known
+    adapted = field.get_db_prep_save(value, connection)
+    if adapted is None:
+        return None
+    if hasattr(adapted, "resolve_expression") or not hasattr(adapted, "ewkb"):
+        raise _Unsupported
+    return adapted.ewkb
+
+
+class _Unsupported(Exception):
+    """A value the unnest statement does not take as it is: bulk_create takes the whole batch."""
+
+
+__all__ = ["insert_new"]
