@@ -10,17 +10,19 @@ from geo.selectors import scope_root
 from inspections.models import Finding, Inspection, Photo
 
 
+def _own_or_in_area(user, own: Q) -> Q:
+    """What field staff and managers see: their own records, and everything in their jurisdiction's subtree."""
+    root = scope_root(user)
+    return own | root.subtree_q("jurisdiction__") if root is not None else own
+
+
 def inspections_for_user(user) -> QuerySet[Inspection]:
     qs = Inspection.objects.select_related("inspector", "hotspot", "phase__campaign", "jurisdiction")
     if is_admin(user):
         return qs
     if not user.is_authenticated or user.role == Role.RECTIFIER:
         return qs.none()
-    root = scope_root(user)
-    visible = Q(inspector=user)
-    if root is not None:
-        visible |= root.subtree_q("jurisdiction__")
-    return qs.filter(visible)
+    return qs.filter(_own_or_in_area(user, Q(inspector=user)))
 
 
 def findings_for_user(user) -> QuerySet[Finding]:
@@ -38,11 +40,7 @@ def findings_for_user(user) -> QuerySet[Finding]:
         return qs.none()
     if user.role == Role.RECTIFIER:
         return qs.filter(routed_unit_id=user.unit_id) if user.unit_id else qs.none()
-    root = scope_root(user)
-    visible = Q(inspection__inspector=user)
-    if root is not None:
-        visible |= root.subtree_q("jurisdiction__")
-    return qs.filter(visible)
+    return qs.filter(_own_or_in_area(user, Q(inspection__inspector=user)))
 
 
 def photos_for_user(user) -> QuerySet[Photo]:

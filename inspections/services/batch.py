@@ -71,8 +71,10 @@ from inspections.services.inspections import (
     _check_phase,
     _existing,
     hotspot_anchor,
+    inspecting_roles_only,
     inspection_submit,
     new_finding,
+    repeated_finding_ids,
 )
 
 logger = logging.getLogger(__name__)
@@ -116,10 +118,6 @@ class FindingItem:
     finding: FindingInput
 
 
-def _permission_denied() -> PermissionDenied:
-    return PermissionDenied(_("Only inspectors, volunteers and managers record inspections."))
-
-
 # ---------------------------------------------------------------- a single finding added to a stored inspection
 
 
@@ -129,7 +127,7 @@ def finding_add(*, user, inspection_id: uuid.UUID, data: FindingInput) -> tuple[
     Returns (finding, created). The finding is checked and routed exactly as the findings of `inspection_submit`.
     """
     if not can_submit_inspection(user):
-        raise _permission_denied()
+        raise inspecting_roles_only()
     existing = _existing_finding(user, inspection_id, data.id)
     if existing is not None:
         return existing, False
@@ -185,14 +183,14 @@ def inspections_submit_batch(*, user, items: Sequence[InspectionInput]) -> list[
     Raises PermissionDenied when the person may not record inspections at all (as inspection_submit does).
     """
     if not can_submit_inspection(user):
-        raise _permission_denied()
+        raise inspecting_roles_only()
     return _batch(_submit_inspections, user, list(items), lambda item: item.id)
 
 
 def findings_submit_batch(*, user, items: Sequence[FindingItem]) -> list[ItemResult]:
     """`finding_add` for every item, in order, with set-based queries; one result per item, in order."""
     if not can_submit_inspection(user):
-        raise _permission_denied()
+        raise inspecting_roles_only()
     return _batch(_submit_findings, user, list(items), lambda item: item.finding.id)
 
 
@@ -380,7 +378,7 @@ def _check_candidates(user, candidates: list[_Candidate]) -> None:
         if not c.valid:
             continue
         ids = [item.id for item in c.data.findings]
-        twice = [item_id for item_id in ids if ids.count(item_id) > 1]
+        twice = repeated_finding_ids(c.data.findings)
         clash = [item_id for item_id in ids if item_id in claimed]
         if twice:
             c.valid = False

@@ -78,6 +78,16 @@ def _check_phase(data: InspectionInput) -> None:
         )
 
 
+def inspecting_roles_only() -> PermissionDenied:
+    return PermissionDenied(_("Only inspectors, volunteers and managers record inspections."))
+
+
+def repeated_finding_ids(findings) -> list:
+    """Finding ids that occur more than once in one submission, in order of first appearance."""
+    ids = [item.id for item in findings]
+    return [item_id for item_id in dict.fromkeys(ids) if ids.count(item_id) > 1]
+
+
 def _existing(user, inspection_id) -> Inspection | None:
     existing = Inspection.objects.filter(pk=inspection_id).first()
     if existing is not None and existing.inspector_id != user.pk:
@@ -91,7 +101,7 @@ def inspection_submit(*, user, data: InspectionInput) -> tuple[Inspection, bool]
     Returns (inspection, created).
     """
     if not can_submit_inspection(user):
-        raise PermissionDenied(_("Only inspectors, volunteers and managers record inspections."))
+        raise inspecting_roles_only()
     existing = _existing(user, data.id)
     if existing is not None:
         return existing, False
@@ -128,6 +138,9 @@ def inspection_submit(*, user, data: InspectionInput) -> tuple[Inspection, bool]
     )
     inspection.full_clean()
     findings = [_build_finding(user, inspection, item, index) for index, item in enumerate(data.findings)]
+    twice = repeated_finding_ids(data.findings)
+    if twice:
+        raise ValidationError({"findings": _("Finding id %(id)s is listed twice.") % {"id": twice[0]}})
     try:
         with transaction.atomic():
             inspection.save(force_insert=True)

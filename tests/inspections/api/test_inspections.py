@@ -173,3 +173,12 @@ def test_free_inspection_outside_the_persons_area_is_refused(client_for, world, 
     assert "outside the area you are assigned to" in response.json()["location"][0]
     response = client_for(world.users.nobody).post("/api/inspections/", body, format="json")
     assert response.status_code == 400
+
+
+def test_the_same_finding_id_twice_in_one_inspection_is_a_400_not_a_500(client_for, world, inspection_payload):
+    body = inspection_payload()
+    body["findings"].append(dict(body["findings"][0]))
+    response = client_for(world.users.inspector).post("/api/inspections/", body, format="json")
+    assert response.status_code == 400
+    assert "listed twice" in response.json()["findings"][0]
+    assert Inspection.objects.count() == 0
