@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,18 @@ class User(AbstractUser):
         help_text=_("The area this person oversees or patrols; managers see its whole subtree."),
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the e-mails and messages this person receives."),
+    )
+    is_unit_head = models.BooleanField(
+        _("head of the unit"),
+        default=False,
+        help_text=_("Overdue tasks of the unit are escalated to its head (督办)."),
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -128,8 +128,8 @@ def _none_to_minus_one(row) -> tuple[int, ...]:
 
 def _hotspot_distances(lon: float, lat: float, hotspot_ids: list[int]) -> dict[int, tuple[float, float]]:
     """{hotspot id: (geodesic distance on the ellipsoid, our service's equirectangular distance)} in metres."""
+    from geo.geodesy import distance_to_shape_m
     from geo.models import Hotspot
-    from geo.routing import _distance_m
     from geo.validation import to_shapely
 
     ids = [h for h in hotspot_ids if h >= 0]
@@ -142,7 +142,7 @@ def _hotspot_distances(lon: float, lat: float, hotspot_ids: list[int]) -> dict[i
             [lon, lat, ids],
         )
         geodesic = dict(cursor.fetchall())
-    ours = {h.pk: _distance_m(lon, lat, to_shapely(h.geometry)) for h in Hotspot.objects.filter(pk__in=ids)}
+    ours = {h.pk: distance_to_shape_m(lon, lat, to_shapely(h.geometry)) for h in Hotspot.objects.filter(pk__in=ids)}
     return {h: (geodesic[h], ours[h]) for h in ids}
 
 

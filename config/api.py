@@ -1,11 +1,12 @@
 """API-wide behaviour: service errors become HTTP answers with a message a person can act on."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from inspections.errors import Conflict
+from inspections.errors import Conflict, MoveForbidden, NotVisible
 from inspections.photos import PhotoRejected, RejectionCode
 
 PHOTO_STATUS = {
@@ -21,7 +22,11 @@ def exception_handler(exc, context):
         body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Conflict):
-        return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+        return Response({"detail": exc.message, **exc.extra}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, MoveForbidden):
+        return Response({"detail": exc.message, **exc.extra}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, NotVisible):
+        return Response({"detail": str(exc) or _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, PhotoRejected):
         body = {"detail": exc.message, "code": exc.code.value, **{k: v for k, v in exc.params.items()}}
         return Response(body, status=PHOTO_STATUS.get(exc.code, status.HTTP_400_BAD_REQUEST))

@@ -30,3 +30,19 @@ def metres_per_degree(latitude: float) -> tuple[float, float]:
 def degrees_for_metres(metres: float, latitude: float) -> float:
     """A radius in degrees that covers `metres` in every direction at this latitude (a generous prefilter)."""
     return metres / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(abs(latitude) + 1)), 0.01))
+
+
+def local_frame(shape: shapely.Geometry) -> tuple[float, float]:
+    """A small shape's own equirectangular frame: metres per degree at its middle latitude (0.01 % within 1 km)."""
+    _, miny, _, maxy = shape.bounds
+    return metres_per_degree((miny + maxy) / 2)
+
+
+def to_local_metres(shape: shapely.Geometry, frame: tuple[float, float]) -> shapely.Geometry:
+    return shapely.transform(shape, lambda xy: xy * frame)
+
+
+def distance_to_shape_m(lon: float, lat: float, shape: shapely.Geometry) -> float:
+    """Metres from a point to a small shape (0 inside or on it), in the shape's local frame."""
+    sx, sy = local_frame(shape)
+    return shapely.distance(shapely.Point(lon * sx, lat * sy), to_local_metres(shape, (sx, sy)))

@@ -25,7 +25,7 @@ from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
 from django.db import connections, models, router
 from django.utils.translation import gettext_lazy as _
 
-from geo.geodesy import area_m2, degrees_for_metres, metres_per_degree
+from geo.geodesy import area_m2, degrees_for_metres, distance_to_shape_m, local_frame, to_local_metres
 from geo.models import Hotspot, Jurisdiction, Unit
 from geo.validation import to_shapely
 
@@ -53,21 +53,6 @@ def hotspot_radius_m() -> float:
     return float(settings.ROUTING_HOTSPOT_RADIUS_M)
 
 
-def _frame(shape: shapely.Geometry) -> tuple[float, float]:
-    """The hotspot's own equirectangular frame: metres per degree at its middle latitude (0.01 % within 1 km)."""
-    _, miny, _, maxy = shape.bounds
-    return metres_per_degree((miny + maxy) / 2)
-
-
-def _to_metres(shape: shapely.Geometry, frame: tuple[float, float]) -> shapely.Geometry:
-    return shapely.transform(shape, lambda xy: xy * frame)
-
-
-def _distance_m(lon: float, lat: float, shape: shapely.Geometry) -> float:
-    sx, sy = _frame(shape)
-    return shapely.distance(shapely.Point(lon * sx, lat * sy), _to_metres(shape, (sx, sy)))
-
-
 def routable_hotspots():
     return Hotspot.objects.filter(active=True, sponsoring_unit__isnull=False, sponsoring_unit__active=True)
 
@@ -90,7 +75,7 @@ def _hotspot_for(point: Point) -> Hotspot | None:
     )
     ranked = []
     for hotspot in candidates:
-        distance = _distance_m(point.x, point.y, to_shapely(hotspot.geometry))
+        distance = distance_to_shape_m(point.x, point.y, to_shapely(hotspot.geometry))
         if distance <= radius:
             size = area_m2(hotspot.geometry) if hotspot.geometry.geom_type != "Point" else 0.0
             ranked.append((distance, size, hotspot.pk, hotspot))
@@ -216,8 +201,8 @@ class RoutingIndex:
         self._hotspot_ids = np.array([h.pk for h in hotspots], dtype=np.int64)
         self._hotspot_units = np.array([h.sponsoring_unit_id for h in hotspots], dtype=np.int64)
         shapes = [to_shapely(h.geometry) for h in hotspots]
-        self._hotspot_frames = np.array([_frame(s) for s in shapes]).reshape(-1, 2)
-        metric = [_to_metres(s, tuple(f)) for s, f in zip(shapes, self._hotspot_frames, strict=True)]
+        self._hotspot_frames = np.array([local_frame(s) for s in shapes]).reshape(-1, 2)
+        metric = [to_local_metres(s, tuple(f)) for s, f in zip(shapes, self._hotspot_frames, strict=True)]
         self._hotspot_is_point = np.array([s.geom_type == "Point" for s in shapes], dtype=bool)
         self._hotspot_xy = np.array(
             [shapely.get_coordinates(m)[0] if m.geom_type == "Point" else (np.nan, np.nan) for m in metric]

@@ -4,12 +4,22 @@ from django.core.exceptions import PermissionDenied
 
 
 class Conflict(Exception):
-    """The request clashes with what is stored (HTTP 409)."""
+    """The request clashes with what is stored (HTTP 409). ``extra`` goes into the answer beside the message."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, **extra):
         super().__init__(message)
         self.message = message
+        self.extra = extra
 
 
 class NotVisible(PermissionDenied):
     """The object exists but not for this person (HTTP 404: we do not confirm that it exists)."""
+
+
+class MoveForbidden(PermissionDenied):
+    """This person may not make this move of a task they can see (HTTP 403, with the moves they may make)."""
+
+    def __init__(self, message: str, **extra):
+        super().__init__(message)
+        self.message = message
+        self.extra = extra

@@ -1,7 +1,9 @@
 """Flat authorization predicates for inspections, findings and photos."""
 
 from accounts.models import Role
-from accounts.permissions import is_manager
+from accounts.permissions import is_admin, is_manager
+from geo.selectors import scope_root
+from inspections.models import Task
 
 INSPECTING_ROLES = frozenset({Role.INSPECTOR, Role.VOLUNTEER, Role.MANAGER, Role.ADMIN})
 
@@ -21,9 +23,47 @@ def can_add_before_photo(user, inspection) -> bool:
 
 
 def can_add_after_photo(user, finding) -> bool:
-    """A member of the unit the finding is routed to, or a manager who can see it."""
+    """A member of the unit the finding's task is dispatched to, or a manager who can see it."""
     if not user.is_authenticated:
         return False
     if is_manager(user):
         return True
-    return user.role == Role.RECTIFIER and user.unit_id is not None and finding.routed_unit_id == user.unit_id
+    task = Task.objects.filter(finding=finding).only("unit_id").first()
+    return task is not None and is_task_unit_member(user, task)
+
+
+# Rectification tasks
+
+
+def in_task_area(user, task) -> bool:
+    """The task lies in the jurisdiction subtree this person oversees or patrols."""
+    if is_admin(user):
+        return True
+    root = scope_root(user)
+    return root is not None and task.jurisdiction.code.startswith(root.code)
+
+
+def is_task_unit_member(user, task) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.role == Role.RECTIFIER
+        and user.unit_id is not None
+        and task.unit_id == user.unit_id
+    )
+
+
+def can_manage_task(user, task) -> bool:
+    """Triage, dispatch, extensions, deferral, void and closing: a manager of the task's area."""
+    return is_manager(user) and in_task_area(user, task)
+
+
+def can_verify_task(user, task) -> bool:
+    """An inspector or manager of the task's area, never a member of the unit that made the fix."""
+    if not user.is_authenticated or (task.unit_id is not None and user.unit_id == task.unit_id):
+        return False
+    return (user.role == Role.INSPECTOR or is_manager(user)) and in_task_area(user, task)
+
+
+def can_work_on_task(user, task) -> bool:
+    """Accept, start, arrive, submit the fix, return, ask for an extension: the task's own unit."""
+    return is_task_unit_member(user, task)

@@ -7,7 +7,7 @@ from accounts.models import Role
 from accounts.permissions import is_admin
 from geo.geodesy import degrees_for_metres, distance_m
 from geo.selectors import scope_root
-from inspections.models import Finding, Inspection, Photo
+from inspections.models import Finding, Inspection, Photo, Task
 
 
 def _own_or_in_area(user, own: Q) -> Q:
@@ -39,14 +39,33 @@ def findings_for_user(user) -> QuerySet[Finding]:
     if not user.is_authenticated:
         return qs.none()
     if user.role == Role.RECTIFIER:
-        return qs.filter(routed_unit_id=user.unit_id) if user.unit_id else qs.none()
+        return qs.filter(task__unit_id=user.unit_id) if user.unit_id else qs.none()
     return qs.filter(_own_or_in_area(user, Q(inspection__inspector=user)))
+
+
+def tasks_for_user(user) -> QuerySet[Task]:
+    """A unit's members see their unit's tasks; inspectors and managers their area's, and those of their findings."""
+    qs = Task.objects.select_related(
+        "finding__problem_type", "finding__inspection__inspector", "hotspot", "jurisdiction", "unit"
+    )
+    if is_admin(user):
+        return qs
+    if not user.is_authenticated:
+        return qs.none()
+    if user.role == Role.RECTIFIER:
+        return qs.filter(unit_id=user.unit_id) if user.unit_id else qs.none()
+    return qs.filter(_own_or_in_area(user, Q(finding__created_by=user)))
+
+
+def can_view_task(user, task: Task) -> bool:
+    return tasks_for_user(user).filter(pk=task.pk).exists()
 
 
 def photos_for_user(user) -> QuerySet[Photo]:
     of_findings = Q(finding__in=findings_for_user(user).values("pk"))
+    of_tasks = Q(finding__task__in=tasks_for_user(user).values("pk"))
     of_inspections = Q(finding__isnull=True, inspection__in=inspections_for_user(user).values("pk"))
-    return Photo.objects.select_related("file", "finding", "inspection").filter(of_findings | of_inspections)
+    return Photo.objects.select_related("file", "finding", "inspection").filter(of_findings | of_tasks | of_inspections)
 
 
 def likely_duplicate(*, problem_type, location: Point, radius_m: float, exclude_inspection=None) -> Finding | None:

@@ -153,7 +153,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"SeverityEnum": "inspections.models.findings.Severity"},
+    "ENUM_NAME_OVERRIDES": {
+        "SeverityEnum": "inspections.models.findings.Severity",
+        "TaskStatusEnum": "inspections.models.tasks.TaskStatus",
+        "TaskActionEnum": "inspections.workflow.PUBLIC_ACTIONS",
+    },
 }
 
 # Basemap: any XYZ tile URL the district's network can reach (Tianditu with a key, an intranet tile server…).
@@ -177,6 +181,8 @@ ROUTING_HOTSPOT_RADIUS_M = float(os.environ.get("ROUTING_HOTSPOT_RADIUS_M", "50"
 
 # Findings and photos.
 DUPLICATE_FINDING_RADIUS_M = float(os.environ.get("DUPLICATE_FINDING_RADIUS_M", "50"))
+# A fix is on site inside the hotspot's outline or within this radius of the finding (check-in, after-photos).
+TASK_GEOFENCE_RADIUS_M = float(os.environ.get("TASK_GEOFENCE_RADIUS_M", "50"))
 PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", str(25 * 1024 * 1024)))
 PHOTO_CHUNK_MAX_BYTES = int(os.environ.get("PHOTO_CHUNK_MAX_BYTES", str(8 * 1024 * 1024)))
 PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", "100000000"))

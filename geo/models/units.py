@@ -16,6 +16,12 @@ class UnitKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class WebhookFormat(models.TextChoices):
+    GENERIC = "generic", _("Generic JSON")
+    WECOM = "wecom", _("WeChat Work group robot")
+    DINGTALK = "dingtalk", _("DingTalk group robot")
+
+
 class Unit(BilingualName, models.Model):
     """A rectification unit (整改责任单位) and its service area (geofence)."""
 
@@ -42,6 +48,14 @@ class Unit(BilingualName, models.Model):
     contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    webhook_url = models.URLField(
+        _("webhook URL"),
+        blank=True,
+        help_text=_("A group robot's address (WeChat Work, DingTalk) or any URL that accepts a JSON POST."),
+    )
+    webhook_format = models.CharField(
+        _("webhook format"), max_length=10, choices=WebhookFormat.choices, default=WebhookFormat.GENERIC
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -1,9 +1,12 @@
 from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from geo.models import Hotspot
+from geo.validation import clean_point
 from inspections.models import Campaign, Finding, Inspection, Phase, Photo, PhotoRole, ProblemType, Severity
 from inspections.services.inspections import FindingInput, InspectionInput
 
@@ -193,6 +196,30 @@ class PhotoUploadSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="Instead of a finding: a photo of the inspection itself."
     )
     role = serializers.ChoiceField(choices=PhotoRole.choices, default=PhotoRole.BEFORE)
+    lon = serializers.FloatField(
+        required=False, min_value=-180, max_value=180, help_text="The device's position when the photo was taken."
+    )
+    lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
+    accuracy = serializers.FloatField(required=False, min_value=0, help_text="Its accuracy in metres.")
+
+    def validate(self, data):
+        return device_position(data)
+
+
+def device_position(data: dict) -> dict:
+    """``lon`` + ``lat`` (+ ``accuracy``) → ``position`` (a checked point) and ``accuracy_m``."""
+    lon, lat = data.pop("lon", None), data.pop("lat", None)
+    accuracy = data.pop("accuracy", None)
+    if (lon is None) != (lat is None):
+        raise serializers.ValidationError({"lat": [_("Give both lon and lat, or neither.")]})
+    data["position"] = None
+    data["accuracy_m"] = accuracy
+    if lon is not None:
+        try:
+            data["position"] = clean_point(Point(lon, lat, srid=4326))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"lon": exc.messages}) from exc
+    return data
 
 
 class FindingSerializer(serializers.ModelSerializer):

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from inspections.api.tasks import TaskViewSet
 from inspections.api.views import (
     CampaignViewSet,
     FindingViewSet,
@@ -15,6 +16,7 @@ def register(router) -> None:
     router.register("campaigns", CampaignViewSet, basename="campaign")
     router.register("inspections", InspectionViewSet, basename="inspection")
     router.register("findings", FindingViewSet, basename="finding")
+    router.register("tasks", TaskViewSet, basename="task")
 
 
 urlpatterns = [

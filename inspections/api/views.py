@@ -19,6 +19,7 @@ from inspections.api.serializers import (
     PhotoSerializer,
     PhotoUploadSerializer,
     ProblemTypeSerializer,
+    device_position,
 )
 from inspections.models import Campaign, Photo, PhotoRole, ProblemType
 from inspections.selectors import findings_for_user, inspections_for_user, photos_for_user
@@ -130,6 +131,12 @@ class PhotoChunkQuerySerializer(serializers.Serializer):
     finding = serializers.UUIDField(required=False, allow_null=True)
     inspection = serializers.UUIDField(required=False, allow_null=True, help_text="For a photo of the inspection.")
     role = serializers.ChoiceField(choices=PhotoRole.choices, default=PhotoRole.BEFORE)
+    lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
+    lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
+    accuracy = serializers.FloatField(required=False, min_value=0)
+
+    def validate(self, data):
+        return device_position(data)
 
 
 UPLOAD_OFFSET = "Upload-Offset"
@@ -149,6 +156,10 @@ PUT_DESCRIPTION = """Store an evidence photo under the client's UUID. Two modes:
 
 **Multipart** (`multipart/form-data`: `file`, `finding`, `role`), for small files: 201 the first time, 200 with
 the same body on a replay.
+
+Both modes take the device's position when the photo was taken (`lon`, `lat`, `accuracy` in metres: form fields,
+or query parameters in resumable mode). It stands in for the photo's own GPS where the photo has none, e.g. when
+a fix is submitted inside the task's geofence.
 
 **Resumable** (`application/octet-stream`), for large files or poor connections: the body is one chunk of the
 file, `?finding=<uuid>&role=before|after` say where it belongs and `Content-Range: bytes <start>-<end>/<total>`
@@ -247,6 +258,8 @@ class PhotoView(APIView):
             finding=finding,
             role=payload.validated_data["role"],
             file=payload.validated_data["file"],
+            position=payload.validated_data["position"],
+            accuracy_m=payload.validated_data["accuracy_m"],
         )
         photo, created = photo_upload(user=request.user, upload=upload)
         return self._photo_response(request, photo, created)
@@ -264,6 +277,8 @@ class PhotoView(APIView):
             role=query.validated_data["role"],
             range=content_range,
             data=data if isinstance(data, bytes) else b"",
+            position=query.validated_data["position"],
+            accuracy_m=query.validated_data["accuracy_m"],
         )
         try:
             result = photo_chunk_append(user=request.user, chunk=chunk)

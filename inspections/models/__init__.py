@@ -2,7 +2,9 @@ from .calendar import CalendarDay
 from .campaigns import Campaign, Phase, PhaseKind
 from .findings import Finding, ProblemType, Severity
 from .inspections import Inspection
+from .notifications import Notification, NotificationEvent, WebhookDelivery
 from .photos import FlagCode, Photo, PhotoFile, PhotoFlag, PhotoRole
+from .tasks import Task, TaskEvent, TaskOrigin, TaskStatus
 from .uploads import PhotoUploadSession
 
 __all__ = [
@@ -11,6 +13,8 @@ __all__ = [
     "Finding",
     "FlagCode",
     "Inspection",
+    "Notification",
+    "NotificationEvent",
     "Phase",
     "PhaseKind",
     "Photo",
@@ -20,4 +24,9 @@ __all__ = [
     "PhotoUploadSession",
     "ProblemType",
     "Severity",
+    "Task",
+    "TaskEvent",
+    "TaskOrigin",
+    "TaskStatus",
+    "WebhookDelivery",
 ]

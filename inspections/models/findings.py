@@ -26,6 +26,15 @@ class ProblemType(BilingualName, models.Model):
     default_severity = models.CharField(
         _("default severity"), max_length=8, choices=Severity.choices, default=Severity.MINOR
     )
+    deadline_days_minor = models.PositiveSmallIntegerField(
+        _("working days to fix (minor)"), default=5, help_text=_("Deadline of a task of this type, minor severity.")
+    )
+    deadline_days_major = models.PositiveSmallIntegerField(
+        _("working days to fix (major)"), default=3, help_text=_("Deadline of a task of this type, major severity.")
+    )
+    deadline_days_severe = models.PositiveSmallIntegerField(
+        _("working days to fix (severe)"), default=1, help_text=_("Deadline of a task of this type, severe.")
+    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("active"), default=True)
 
@@ -36,6 +45,13 @@ class ProblemType(BilingualName, models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def deadline_days(self, severity: str) -> int:
+        return {
+            Severity.MINOR: self.deadline_days_minor,
+            Severity.MAJOR: self.deadline_days_major,
+            Severity.SEVERE: self.deadline_days_severe,
+        }[severity]
 
 
 class Finding(models.Model):

@@ -56,6 +56,14 @@ class Photo(models.Model):
     file = models.ForeignKey(PhotoFile, verbose_name=_("file"), on_delete=models.PROTECT, related_name="photos")
     display = models.FileField(_("display copy"), upload_to="photos/display/%Y/%m/")
     thumbnail = models.FileField(_("thumbnail"), upload_to="photos/thumbnail/%Y/%m/")
+    device_position = models.PointField(
+        _("device position at capture"),
+        srid=4326,
+        null=True,
+        blank=True,
+        help_text=_("Where the tablet said it was when the photo was taken; used when the photo has no GPS."),
+    )
+    device_accuracy_m = models.FloatField(_("device position accuracy (m)"), null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="photos"
     )

@@ -76,6 +76,7 @@ from inspections.services.inspections import (
     new_finding,
     repeated_finding_ids,
 )
+from inspections.services.tasks import tasks_register
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +156,7 @@ def finding_add(*, user, inspection_id: uuid.UUID, data: FindingInput) -> tuple[
     try:
         with transaction.atomic():
             finding.save(force_insert=True)
+            tasks_register([finding])
     except IntegrityError:
         existing = _existing_finding(user, inspection_id, data.id)
         if existing is None:
@@ -288,6 +290,7 @@ def _submit_inspections(user, items: list[InspectionInput]) -> list[ItemResult]:
     _mark_likely_duplicates([f for c in valid for f in c.findings])
     insert_new(Inspection, [c.inspection for c in valid], known_ewkb=_known_ewkb)
     insert_new(Finding, [f for c in valid for f in c.findings], known_ewkb=_known_ewkb)
+    tasks_register([f for c in valid for f in c.findings])
     for candidate in valid:
         results[candidate.index] = ItemResult(candidate.data.id, Status.CREATED)
 
@@ -541,6 +544,7 @@ def _submit_findings(user, items: list[FindingItem]) -> list[ItemResult]:
     valid = [c for c in candidates if c.valid]
     _mark_likely_duplicates([c.finding for c in valid])
     insert_new(Finding, [c.finding for c in valid], known_ewkb=_known_ewkb)
+    tasks_register([c.finding for c in valid])
     for c in valid:
         results[c.index] = ItemResult(c.item.finding.id, Status.CREATED)
 

@@ -19,6 +19,7 @@ from inspections.errors import Conflict
 from inspections.models import Finding, Inspection, Phase, ProblemType
 from inspections.permissions import can_submit_inspection
 from inspections.selectors import likely_duplicate
+from inspections.services.tasks import tasks_register
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ def inspection_submit(*, user, data: InspectionInput) -> tuple[Inspection, bool]
             inspection.save(force_insert=True)
             for finding in findings:
                 finding.save(force_insert=True)
+            tasks_register(findings)
     except IntegrityError:
         # The same submission arrived twice at once: the other request stored it first.
         existing = _existing(user, data.id)

@@ -27,6 +27,7 @@ from inspections.photos import (
     sha256_of,
     to_signed64,
 )
+from inspections.services.tasks import task_hold_if_flagged
 
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic", "image/heif": "heif"}
 
@@ -38,6 +39,8 @@ class Upload:
     finding: Finding | None  # None: a photo of the inspection itself (a checklist's photo question)
     role: str
     file: File
+    position: Point | None = None  # the device's position when the photo was taken, if it gave one
+    accuracy_m: float | None = None
 
     @property
     def location(self) -> Point:
@@ -195,6 +198,8 @@ def photo_upload(*, user, upload: Upload) -> tuple[Photo, bool]:
                 file=photo_file,
                 display=display,
                 thumbnail=thumbnail,
+                device_position=upload.position,
+                device_accuracy_m=upload.accuracy_m,
                 uploaded_by=user,
             )
             photo.full_clean()
@@ -203,6 +208,7 @@ def photo_upload(*, user, upload: Upload) -> tuple[Photo, bool]:
             if reuse is not None:
                 rows.append(PhotoFlag(photo=photo, other_photo=reused_from, **vars(reuse)))
             PhotoFlag.objects.bulk_create(rows)
+            task_hold_if_flagged(photo)
     except IntegrityError:
         _delete(written)
         existing = _replay(upload)  # the same photo id arrived twice at once

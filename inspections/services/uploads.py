@@ -25,6 +25,7 @@ from datetime import timedelta
 from typing import IO
 
 from django.conf import settings
+from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
@@ -67,6 +68,8 @@ class Chunk:
     role: str
     range: ContentRange
     data: bytes
+    position: Point | None = None
+    accuracy_m: float | None = None
 
 
 @dataclass(frozen=True)
@@ -393,7 +396,13 @@ def _store(user, chunk: Chunk, file: File) -> ChunkResult:
     photo, created = photo_upload(
         user=user,
         upload=Upload(
-            id=chunk.photo_id, inspection=chunk.inspection, finding=chunk.finding, role=chunk.role, file=file
+            id=chunk.photo_id,
+            inspection=chunk.inspection,
+            finding=chunk.finding,
+            role=chunk.role,
+            file=file,
+            position=chunk.position,
+            accuracy_m=chunk.accuracy_m,
         ),
     )
     total = chunk.range.total

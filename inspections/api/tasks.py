@@ -1,0 +1,305 @@
+"""`/api/tasks/`: rectification tasks, their audit trail and the moves of the workflow."""
+
+import uuid
+
+import django_filters
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from geo.models import Unit
+from geo.validation import clean_point
+from inspections.api.serializers import FindingSerializer, LonLatSerializer, PhotoSerializer, PositionSerializer
+from inspections.geofence import geofence_radius_m
+from inspections.models import Photo, PhotoRole, Task, TaskEvent, TaskStatus
+from inspections.selectors import tasks_for_user
+from inspections.services.tasks import MoveInput, allowed_moves, task_transition
+from inspections.workflow import PUBLIC_ACTIONS, WITH_UNIT
+
+
+def overdue_q(now=None) -> Q:
+    """Still with the unit after its deadline (超期)."""
+    return Q(status__in=WITH_UNIT, due_at__lt=now or timezone.now())
+
+
+class TaskFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=TaskStatus.choices, help_text="Repeat for several.")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", help_text="Still with the unit after its deadline.")
+    within = django_filters.CharFilter(
+        field_name="jurisdiction__code", lookup_expr="startswith", label="Jurisdiction code: it and its subtree"
+    )
+    problem_type = django_filters.CharFilter(field_name="finding__problem_type__code")
+    near = django_filters.CharFilter(
+        method="filter_near", help_text="`<lon>,<lat>`: nearest first, each with `distance_m`."
+    )
+
+    class Meta:
+        model = Task
+        fields = ["status", "unit", "jurisdiction", "hotspot", "origin"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+
+    def filter_near(self, queryset, name, value):
+        point = parse_near(value)
+        return queryset.annotate(distance=Distance("location", point)).order_by("distance", "due_at")
+
+
+def parse_near(value: str) -> Point:
+    try:
+        lon, lat = (float(part) for part in value.split(","))
+        return clean_point(Point(lon, lat, srid=4326))
+    except (ValueError, DjangoValidationError) as error:
+        raise serializers.ValidationError(
+            {"near": [_("Give near as <lon>,<lat> in WGS84 degrees, e.g. near=116.2235,39.8489.")]}
+        ) from error
+
+
+class NamedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="display_name")
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    location = LonLatSerializer(read_only=True)
+    unit = NamedSerializer(read_only=True, allow_null=True)
+    hotspot = NamedSerializer(read_only=True, allow_null=True)
+    jurisdiction = NamedSerializer(read_only=True)
+    problem_type = serializers.CharField(source="finding.problem_type.code", read_only=True)
+    problem_type_name = serializers.CharField(source="finding.problem_type.display_name", read_only=True)
+    severity = serializers.CharField(source="finding.severity", read_only=True)
+    description = serializers.CharField(source="finding.description", read_only=True)
+    overdue = serializers.SerializerMethodField()
+    distance_m = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "finding",
+            "status",
+            "status_display",
+            "origin",
+            "unit",
+            "hotspot",
+            "jurisdiction",
+            "location",
+            "problem_type",
+            "problem_type_name",
+            "severity",
+            "description",
+            "registered_at",
+            "dispatched_at",
+            "due_at",
+            "requested_due_at",
+            "overdue",
+            "checked_in_at",
+            "submitted_at",
+            "verified_at",
+            "closed_at",
+            "rework_count",
+            "extension_count",
+            "return_count",
+            "distance_m",
+        ]
+
+    def get_overdue(self, task) -> bool:
+        return bool(task.status in WITH_UNIT and task.due_at is not None and task.due_at < timezone.now())
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_distance_m(self, task):
+        distance = getattr(task, "distance", None)
+        return round(distance.m, 1) if distance is not None else None
+
+
+class TaskEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+    position = serializers.SerializerMethodField()
+    photos = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    unit = serializers.IntegerField(source="unit_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = TaskEvent
+        fields = [
+            "id",
+            "client_id",
+            "action",
+            "from_status",
+            "to_status",
+            "actor",
+            "at",
+            "position",
+            "note",
+            "photos",
+            "unit",
+            "due_at",
+            "data",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_actor(self, event):
+        if event.actor is None:
+            return None
+        return event.actor.get_full_name() or event.actor.username
+
+    @extend_schema_field(PositionSerializer(allow_null=True))
+    def get_position(self, event):
+        if event.position is None:
+            return None
+        return {"lon": event.position.x, "lat": event.position.y, "accuracy": event.accuracy_m}
+
+
+class TaskDetailSerializer(TaskSerializer):
+    finding = FindingSerializer(read_only=True)
+    before_photos = serializers.SerializerMethodField()
+    after_photos = serializers.SerializerMethodField()
+    allowed_transitions = serializers.SerializerMethodField()
+    events = TaskEventSerializer(many=True, read_only=True)
+    geofence_radius_m = serializers.SerializerMethodField()
+
+    class Meta(TaskSerializer.Meta):
+        fields = [
+            *TaskSerializer.Meta.fields,
+            "before_photos",
+            "after_photos",
+            "allowed_transitions",
+            "events",
+            "geofence_radius_m",
+        ]
+
+    def _photos(self, task, role):
+        photos = [photo for photo in task.finding.photos.all() if photo.role == role]
+        return PhotoSerializer(photos, many=True, context=self.context).data
+
+    @extend_schema_field(PhotoSerializer(many=True))
+    def get_before_photos(self, task):
+        return self._photos(task, PhotoRole.BEFORE)
+
+    @extend_schema_field(PhotoSerializer(many=True))
+    def get_after_photos(self, task):
+        return self._photos(task, PhotoRole.AFTER)
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=PUBLIC_ACTIONS)))
+    def get_allowed_transitions(self, task):
+        return allowed_moves(self.context["request"].user, task)
+
+    def get_geofence_radius_m(self, task) -> float:
+        return geofence_radius_m()
+
+
+class TransitionSerializer(serializers.Serializer):
+    id = serializers.UUIDField(
+        required=False, allow_null=True, help_text="The client's id of this move: a replay is recorded once."
+    )
+    action = serializers.ChoiceField(choices=PUBLIC_ACTIONS)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    position = PositionSerializer(required=False, allow_null=True)
+    photos = serializers.ListField(child=serializers.UUIDField(), required=False, default=list, max_length=50)
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(), required=False, allow_null=True, help_text="dispatch / resume: the unit."
+    )
+    due_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="request_extension / approve_extension: the new deadline."
+    )
+
+    def to_input(self) -> MoveInput:
+        data = self.validated_data
+        position, accuracy = data.get("position") or (None, None)
+        if position is not None:
+            try:
+                position = clean_point(position)
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError({"position": exc.messages}) from exc
+        return MoveInput(
+            action=data["action"],
+            note=data["note"],
+            position=position,
+            accuracy_m=accuracy,
+            photos=data["photos"],
+            unit=data.get("unit"),
+            due_at=data.get("due_at"),
+            client_id=data.get("id"),
+        )
+
+
+TRANSITION_REFUSED = inline_serializer(
+    "TransitionRefused",
+    {
+        "detail": serializers.CharField(),
+        "status": serializers.ChoiceField(choices=TaskStatus.choices),
+        "allowed_transitions": serializers.ListField(child=serializers.CharField()),
+    },
+)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("near", OpenApiTypes.STR, description="`<lon>,<lat>`: nearest first, with `distance_m`.")
+    ]
+)
+class TaskViewSet(viewsets.ReadOnlyModelViewSet):
+    """Rectification tasks: a unit member sees the unit's; inspectors and managers those of their area.
+
+    Ordered by deadline (the earliest first), or by distance with `near`."""
+
+    filterset_class = TaskFilter
+    lookup_value_regex = "[0-9a-fA-F-]{36}"
+
+    def get_queryset(self):
+        qs = tasks_for_user(self.request.user)
+        if self.action == "list":
+            return qs
+        photos = Photo.objects.select_related("file").prefetch_related("flags")
+        return qs.prefetch_related(
+            Prefetch("finding__photos", queryset=photos),
+            Prefetch("events", queryset=TaskEvent.objects.select_related("actor").prefetch_related("photos")),
+        )
+
+    def get_serializer_class(self):
+        return TaskSerializer if self.action == "list" else TaskDetailSerializer
+
+    @extend_schema(
+        request=TransitionSerializer,
+        responses={
+            200: TaskDetailSerializer,
+            400: OpenApiResponse(description="A missing or wrong detail: note, unit, deadline, position, photos."),
+            403: OpenApiResponse(TRANSITION_REFUSED, description="This move is not yours to make."),
+            404: OpenApiResponse(description="No such task for you."),
+            409: OpenApiResponse(TRANSITION_REFUSED, description="The task's state does not allow this move."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move the task: `accept`, `start`, `check_in`, `submit` (after-photos inside the geofence), `return`,
+        `request_extension` (unit); `verify`, `reject` (inspector or manager of another unit); `dispatch`,
+        `approve_extension`, `refuse_extension`, `defer`, `resume`, `void`, `close` (manager). A move the task
+        already made is a no-op; a move with an `id` already recorded answers with the task as it is."""
+        payload = TransitionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            task_id = uuid.UUID(pk)
+        except ValueError as error:
+            raise Http404 from error
+        result = task_transition(user=request.user, task_id=task_id, data=payload.to_input())
+        task = self.get_queryset().get(pk=result.task.pk)
+        return Response(
+            TaskDetailSerializer(task, context=self.get_serializer_context()).data, status=status.HTTP_200_OK
+        )
