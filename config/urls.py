@@ -30,6 +30,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("map/", map_page, name="map"),
     path("inspections/", include("inspections.urls")),
+    path("tasks/", include("inspections.task_urls")),
     path("m/", include("mobile_forms.urls")),
     path("admin/", admin.site.urls),
     path("api/auth/token/", obtain_auth_token, name="api-token"),
