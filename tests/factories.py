@@ -91,3 +91,61 @@ def running_phase(
         ends_on=today + dt.timedelta(days=7),
         checklist_version="2026.1",
     )
+
+
+def make_task(
+    world, phase, *, user=None, lon=116.215, lat=39.845, hotspot=None, code="street_vending", severity="major"
+):
+    """A finding submitted through the inspection service, and the task it became (west community by default)."""
+    import datetime as dt
+    import uuid
+
+    from django.contrib.gis.geos import Point
+    from django.utils import timezone
+
+    from inspections.models import ProblemType, Task
+    from inspections.services.inspections import FindingInput, InspectionInput, inspection_submit
+
+    where = None if hotspot is not None else Point(lon, lat, srid=4326)
+    data = InspectionInput(
+        id=uuid.uuid4(),
+        phase=phase,
+        started_at=timezone.now() - dt.timedelta(minutes=10),
+        hotspot=hotspot,
+        location=where,
+        findings=[
+            FindingInput(
+                id=uuid.uuid4(), problem_type=ProblemType.objects.get(code=code), severity=severity, location=where
+            )
+        ],
+    )
+    inspection, _ = inspection_submit(user=user or world.users.inspector, data=data)
+    return Task.objects.select_related("finding", "unit").get(finding__inspection=inspection)
+
+
+def after_photo(task, user, *, lat=None, lon=None, device=None, seed=7):
+    """An after-photo of the task's finding uploaded by ``user`` (EXIF GPS at lat/lon, or none; ``device``: a
+    (lon, lat) device position at capture)."""
+    import uuid
+
+    from django.contrib.gis.geos import Point
+    from django.core.files import File
+
+    from inspections.services.photos import Upload, photo_upload
+    from tests.inspections.conftest import as_upload, photo_bytes
+
+    finding = task.finding
+    data = (
+        photo_bytes(lat=lat, lon=lon, hours_ago=0.2, seed=seed) if lat is not None else photo_bytes(lat=None, seed=seed)
+    )
+    upload = Upload(
+        id=uuid.uuid4(),
+        inspection=finding.inspection,
+        finding=finding,
+        role="after",
+        file=File(as_upload(data)),
+        position=Point(*device, srid=4326) if device else None,
+        accuracy_m=5.0 if device else None,
+    )
+    photo, _ = photo_upload(user=user, upload=upload)
+    return photo

@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,7 +58,7 @@ class Task(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=TaskStatus.choices, db_index=True)
     due_at = models.DateTimeField(_("deadline"), null=True, blank=True, db_index=True)
     requested_due_at = models.DateTimeField(_("requested deadline"), null=True, blank=True)
-    registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    registered_at = models.DateTimeField(_("registered"), default=timezone.now)
     dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("arrived on site"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("fix submitted"), null=True, blank=True)
@@ -102,7 +103,7 @@ class TaskEvent(models.Model):
         related_name="task_events",
         help_text=_("Empty for a move the system made."),
     )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
     position = models.PointField(_("device position"), srid=4326, null=True, blank=True)
     accuracy_m = models.FloatField(_("position accuracy (m)"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
