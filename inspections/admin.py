@@ -3,8 +3,21 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
 
-from inspections.models import CalendarDay, Campaign, Finding, Inspection, Phase, Photo, PhotoFlag, ProblemType
-from inspections.selectors import findings_for_user, inspections_for_user, photos_for_user
+from inspections.models import (
+    CalendarDay,
+    Campaign,
+    Finding,
+    Inspection,
+    Notification,
+    Phase,
+    Photo,
+    PhotoFlag,
+    ProblemType,
+    Task,
+    TaskEvent,
+    WebhookDelivery,
+)
+from inspections.selectors import findings_for_user, inspections_for_user, photos_for_user, tasks_for_user
 
 
 class PhaseInline(admin.TabularInline):
@@ -22,9 +35,19 @@ class CampaignAdmin(admin.ModelAdmin):
 
 @admin.register(ProblemType)
 class ProblemTypeAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "name_en", "default_severity", "sort_order", "active"]
+    list_display = [
+        "code",
+        "name",
+        "name_en",
+        "default_severity",
+        "deadline_days_minor",
+        "deadline_days_major",
+        "deadline_days_severe",
+        "sort_order",
+        "active",
+    ]
     list_filter = ["default_severity", "active", "categories"]
-    list_editable = ["sort_order", "active"]
+    list_editable = ["deadline_days_minor", "deadline_days_major", "deadline_days_severe", "sort_order", "active"]
     search_fields = ["code", "name", "name_en"]
     filter_horizontal = ["categories"]
 
@@ -114,3 +137,42 @@ class CalendarDayAdmin(admin.ModelAdmin):
     @admin.display(description=_("weekday"))
     def weekday(self, obj: CalendarDay) -> str:
         return date_format(obj.date, "l")
+
+
+class TaskEventInline(ReadOnlyEvidence, admin.TabularInline):
+    model = TaskEvent
+    extra = 0
+    fields = ["at", "action", "from_status", "to_status", "actor", "unit", "due_at", "note", "position"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Task)
+class TaskAdmin(ReadOnlyEvidence, LeafletGeoAdmin):
+    """Tasks move only through the workflow (the task pages and the API): here they are read, with their trail."""
+
+    list_display = ["registered_at", "finding", "unit", "status", "due_at", "rework_count", "extension_count"]
+    list_filter = ["status", "origin", "unit", "jurisdiction"]
+    search_fields = ["finding__description", "unit__name", "hotspot__name"]
+    date_hierarchy = "registered_at"
+    inlines = [TaskEventInline]
+
+    def get_queryset(self, request):
+        return tasks_for_user(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyEvidence, admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "event", "task", "read_at", "emailed_at"]
+    list_filter = ["event"]
+    search_fields = ["recipient__username", "key"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyEvidence, admin.ModelAdmin):
+    list_display = ["created_at", "unit", "event", "sent_at", "attempts", "status_code"]
+    list_filter = ["event", "unit"]
+    search_fields = ["key", "last_error"]

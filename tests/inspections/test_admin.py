@@ -1,0 +1,38 @@
+"""The admin shows tasks with their trail, scoped like everything else, and never edits them."""
+
+import pytest
+
+from tests.factories import make_task
+
+pytestmark = pytest.mark.django_db
+
+
+def test_tasks_are_listed_and_shown_with_their_trail_read_only(world, phase, admin_client):
+    task = make_task(world, phase)
+    listing = admin_client.get("/admin/inspections/task/")
+    assert listing.status_code == 200
+    assert str(task.unit) in listing.content.decode()
+    page = admin_client.get(f"/admin/inspections/task/{task.pk}/change/")
+    assert page.status_code == 200
+    assert "register" in page.content.decode()
+    assert admin_client.get("/admin/inspections/task/add/").status_code == 403
+
+
+def test_a_staff_manager_sees_only_the_tasks_of_their_area(world, phase, client):
+    west = make_task(world, phase)
+    east = make_task(world, phase, lon=116.231, lat=39.846)
+    manager = world.users.west_manager
+    manager.is_staff = True
+    manager.save()
+    from django.contrib.auth.models import Permission
+
+    manager.user_permissions.add(Permission.objects.get(codename="view_task"))
+    client.force_login(manager)
+    listing = client.get("/admin/inspections/task/").content.decode()
+    assert str(west.pk) in listing
+    assert str(east.pk) not in listing
+
+
+def test_problem_types_show_their_deadlines(admin_client):
+    page = admin_client.get("/admin/inspections/problemtype/").content.decode()
+    assert "deadline_days_severe" in page
