@@ -3,20 +3,22 @@
 Ours: `mobile_forms.sync.sync_batch` on the decoded JSON items, exactly what `POST /api/sync/` runs after
 authentication and JSON parsing: reading the items, every check of `inspection_submit` (hotspot and jurisdiction
 scope, phase, district, model validation), the deepest jurisdiction of every point, routing each finding to its
-unit, likely duplicates, the inserts, and the sync's own bookkeeping.
+unit, likely duplicates, registering each finding as a rectification task (deadline in working days, audit row),
+the inserts, and the sync's own bookkeeping.
 
 Baselines, over the very same rows (read back from ours once, so ids, routing and duplicates are identical):
 
 - ``raw_sql_on_conflict``: one ``INSERT … ON CONFLICT (id) DO NOTHING RETURNING id`` per table with every
   value already known: the floor of storing these rows idempotently, with no checks and no routing at all;
-- ``get_or_create``: ``Model.objects.get_or_create(id=…, defaults=…)`` per inspection and per finding with every
-  value already known, all in one transaction: the same single commit ours makes. (Each item in its own
-  transaction, a commit and WAL flush per item, measured 1.6× slower still on the development machine.)
+- ``get_or_create``: ``Model.objects.get_or_create(id=…, defaults=…)`` per inspection, finding, task and task
+  event (its audit row) with every value already known, all in one transaction: the same single commit ours makes.
+  (Each item in its own transaction, a commit and WAL flush per item, measured 1.6× slower still on the
+  development machine.)
 
 "First" starts each round from a database without the batch's rows (deleted outside the timing, so each contender
 times only its own work and its commit); "replay" sends the batch again while all of it is stored. Checks: every
-contender leaves exactly one inspection and one finding per item; ours answers "created" for every item the first
-time and "existing" for every item on a replay.
+contender leaves exactly one inspection, one finding, one task and one audit row per item; ours answers "created"
+for every item the first time and "existing" for every item on a replay.
 """
 
 from __future__ import annotations
@@ -110,7 +112,7 @@ class _World:
     # ------------------------------------------------------------ database state around the timed work
 
     def forget(self) -> None:
-        from inspections.models import Finding, Inspection
+        from inspections.models import Finding, Inspection  # tasks and their events go with their findings
         from mobile_forms.models import SyncConflict, SyncRefusal
 
         Finding.objects.filter(pk__in=self.finding_ids).delete()
@@ -118,21 +120,30 @@ class _World:
         SyncRefusal.objects.filter(user=self.user).delete()
         SyncConflict.objects.filter(user=self.user).delete()
 
-    def counts(self) -> tuple[int, int]:
-        from inspections.models import Finding, Inspection
+    def counts(self) -> tuple[int, int, int, int]:
+        from inspections.models import Finding, Inspection, Task, TaskEvent
 
         return (
             Inspection.objects.filter(pk__in=self.inspection_ids).count(),
             Finding.objects.filter(pk__in=self.finding_ids).count(),
+            Task.objects.filter(finding__in=self.finding_ids).count(),
+            TaskEvent.objects.filter(task__finding__in=self.finding_ids).count(),
         )
 
     def capture_rows(self) -> None:
         """The stored rows, column by column, as the raw SQL baseline will insert them again."""
         from django.db import connection
 
-        from inspections.models import Finding, Inspection
+        from inspections.models import Finding, Inspection, Task, TaskEvent
 
-        for model, ids in ((Inspection, self.inspection_ids), (Finding, self.finding_ids)):
+        self.task_ids = list(Task.objects.filter(finding__in=self.finding_ids).values_list("pk", flat=True))
+        self.event_ids = list(TaskEvent.objects.filter(task__in=self.task_ids).values_list("pk", flat=True))
+        for model, ids in (
+            (Inspection, self.inspection_ids),
+            (Finding, self.finding_ids),
+            (Task, self.task_ids),
+            (TaskEvent, self.event_ids),
+        ):
             columns = [f.column for f in model._meta.concrete_fields]
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -142,8 +153,8 @@ class _World:
                 self.rows[model._meta.db_table] = (columns, cursor.fetchall())
 
     def model_values(self):
-        """Per inspection and finding: the field values ours stored, for get_or_create's defaults."""
-        from inspections.models import Finding, Inspection
+        """Per inspection, finding, task and event: the field values ours stored, for get_or_create's defaults."""
+        from inspections.models import Finding, Inspection, Task, TaskEvent
 
         def values(model, ids):
             names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
@@ -151,7 +162,12 @@ class _World:
                 row["id"]: {k: row[k] for k in names} for row in model.objects.filter(pk__in=ids).values("id", *names)
             }
 
-        return values(Inspection, self.inspection_ids), values(Finding, self.finding_ids)
+        return (
+            values(Inspection, self.inspection_ids),
+            values(Finding, self.finding_ids),
+            values(Task, self.task_ids),
+            values(TaskEvent, self.event_ids),
+        )
 
 
 def _insert_on_conflict(world: _World) -> int:
@@ -160,7 +176,7 @@ def _insert_on_conflict(world: _World) -> int:
 
     returned = 0
     with transaction.atomic(), connection.cursor() as cursor:
-        for table in ("inspections_inspection", "inspections_finding"):
+        for table in ("inspections_inspection", "inspections_finding", "inspections_task", "inspections_taskevent"):
             columns, rows = world.rows[table]
             row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
             params = [Jsonb(v) if isinstance(v, dict | list) else v for row in rows for v in row]
@@ -173,16 +189,19 @@ def _insert_on_conflict(world: _World) -> int:
     return returned
 
 
-def _get_or_create(world: _World, inspections: dict, findings: dict) -> int:
+def _get_or_create(world: _World, inspections: dict, findings: dict, tasks: dict, events: dict) -> int:
     from django.db import transaction
 
-    from inspections.models import Finding, Inspection
+    from inspections.models import Finding, Inspection, Task, TaskEvent
 
     created = 0
     with transaction.atomic():
         for inspection_id, finding_id in zip(world.inspection_ids, world.finding_ids, strict=True):
             created += Inspection.objects.get_or_create(id=inspection_id, defaults=inspections[inspection_id])[1]
             created += Finding.objects.get_or_create(id=finding_id, defaults=findings[finding_id])[1]
+        for model, rows in ((Task, tasks), (TaskEvent, events)):
+            for pk, defaults in rows.items():
+                created += model.objects.get_or_create(id=pk, defaults=defaults)[1]
     return created
 
 
@@ -267,9 +286,13 @@ def sync_first(ctx: Context) -> Measurement:
         world = _prepared(ctx)
         n = len(world.items)
         issues = [
-            Issue("error", "sync_batch_500_first", f"{name} left {counts} (inspections, findings) for {n} items")
+            Issue(
+                "error",
+                "sync_batch_500_first",
+                f"{name} left {counts} (inspections, findings, tasks, events) for {n} items",
+            )
             for name, counts in state["counts"].items()
-            if counts != (n, n)
+            if counts != (n,) * 4
         ]
         if state["statuses"] != {"created"}:
             issues.append(Issue("error", "sync_batch_500_first", f"ours answered {state['statuses']} on first send"))
@@ -303,7 +326,7 @@ def sync_replay(ctx: Context) -> Measurement:
 
     def setup():
         world = _prepared(ctx)
-        if world.counts() != (len(world.items),) * 2:
+        if world.counts() != (len(world.items),) * 4:
             world.forget()
             _insert_on_conflict(world)
 
@@ -330,7 +353,7 @@ def sync_replay(ctx: Context) -> Measurement:
             issues.append(Issue("error", "sync_batch_500_replay", f"ours answered {set(last['ours'])} on a replay"))
         if last["raw_sql_on_conflict"] != 0 or last["get_or_create"] != 0:
             issues.append(Issue("error", "sync_batch_500_replay", "a baseline inserted rows on a replay"))
-        if world.counts() != (n, n):
+        if world.counts() != (n,) * 4:
             issues.append(Issue("error", "sync_batch_500_replay", f"{world.counts()} rows for {n} items"))
         medians = {name: float(np.median(times)) for name, times in state["times"].items()}
         issues += _check_targets("sync_batch_500_replay", medians)
