@@ -7,7 +7,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import can_edit_places, can_view_map, is_manager
-from inspections.permissions import can_submit_inspection, can_view_inspections
+from inspections.permissions import can_submit_inspection, can_view_inspections, can_view_metrics
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,14 @@ def workplaces_for(user) -> list[Workplace]:
                 _("Inspections"),
                 _("Inspections in your area with their findings, photos and photo checks."),
                 reverse("inspections:inspection-list"),
+            )
+        )
+    if can_view_metrics(user):
+        places.append(
+            Workplace(
+                _("Metrics"),
+                _("On-time closure, closure, rework and extension rates per unit and community."),
+                reverse("tasks:metrics"),
             )
         )
     if can_edit_places(user) and user.is_staff:

@@ -67,3 +67,12 @@ def can_verify_task(user, task) -> bool:
 def can_work_on_task(user, task) -> bool:
     """Accept, start, arrive, submit the fix, return, ask for an extension: the task's own unit."""
     return is_task_unit_member(user, task)
+
+
+def can_view_metrics(user) -> bool:
+    """Inspectors, managers and administrators see their area's metrics; a unit's members their unit's."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.RECTIFIER and not user.is_superuser:
+        return user.unit_id is not None
+    return bool(user.is_superuser or user.role in (Role.INSPECTOR, Role.MANAGER, Role.ADMIN))

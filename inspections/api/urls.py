@@ -1,5 +1,6 @@
 from django.urls import path
 
+from inspections.api.metrics import MetricsView
 from inspections.api.tasks import TaskViewSet
 from inspections.api.views import (
     CampaignViewSet,
@@ -22,4 +23,5 @@ def register(router) -> None:
 urlpatterns = [
     path("photos/<uuid:pk>/", PhotoView.as_view(), name="photo"),
     path("photos/<uuid:pk>/<str:variant>/", PhotoFileView.as_view(), name="photo-file"),
+    path("metrics/", MetricsView.as_view(), name="metrics"),
 ]
