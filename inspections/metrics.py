@@ -13,8 +13,8 @@ with id null. Every group with at least one counted task is a row; a total row c
 - `due` (应结案数): the tasks counted;
 - `deferred` (缓办数): those ever deferred (`was_deferred`);
 - `closed` (结案数): those whose fix was verified (`verified_at` set: status verified or closed, 核查通过);
-- `closed_on_time` (按期结案数): closed ones whose final fix was submitted (`submitted_at`) no later than the
-  deadline in force (`due_at`, i.e. after approved extensions);
+- `closed_on_time` (按期结案数): closed ones, never deferred, whose final fix was submitted (`submitted_at`) no
+  later than the deadline in force (`due_at`, i.e. after approved extensions);
 - `reworked`: those with at least one rejected fix (`rework_count` > 0, 返工);
 - `submitted`: those with a fix submitted (`submitted_at` set);
 - `extended`: those with at least one extension granted (`extension_count` > 0, 延期).
@@ -25,8 +25,7 @@ with id null. Every group with at least one counted task is a row; a total row c
 - `rework_rate` (返工率) = reworked / submitted;
 - `extension_rate` (延期率) = extended / due.
 
-A deferred task that is later resumed and closed on time stays in `deferred` and in `closed_on_time`, exactly as
-defined above, so `on_time_closure_rate` can exceed 1 when several such tasks meet few others.
+Deferred tasks (缓办) leave the on-time rate altogether, numerator and denominator, so it stays within 0–1.
 
 **Mean handling time** `mean_handling_days` (平均处置时长): the mean, over the closed tasks, of the working days
 from dispatch (`dispatched_at`) to the final fix (`submitted_at`) on the official calendar with its make-up working
@@ -175,7 +174,8 @@ class Counts:
             self.reworked += task.rework_count > 0
         if task.verified_at is not None:
             self.closed += 1
-            self.closed_on_time += task.submitted_at is not None and task.submitted_at <= task.due_at
+            on_time = task.submitted_at is not None and task.submitted_at <= task.due_at
+            self.closed_on_time += on_time and not task.was_deferred
             if handling_days is not None:
                 self.handling_days.append(handling_days)
 

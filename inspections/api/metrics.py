@@ -60,7 +60,7 @@ class MetricsRowSerializer(serializers.Serializer):
     deferred = serializers.IntegerField(help_text="缓办数: of those, ever deferred.")
     closed = serializers.IntegerField(help_text="结案数: with the fix verified (status verified or closed).")
     closed_on_time = serializers.IntegerField(
-        help_text="按期结案数: closed, with the final fix submitted by the deadline in force."
+        help_text="按期结案数: closed, never deferred, with the final fix submitted by the deadline in force."
     )
     reworked = serializers.IntegerField(help_text="With at least one rejected fix (返工).")
     submitted = serializers.IntegerField(help_text="With a fix submitted.")

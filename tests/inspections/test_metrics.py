@@ -448,11 +448,13 @@ def test_api_without_group_counts_per_unit(client_for, world, february):
 
 
 def test_api_an_undescribed_calendar_year_is_a_409_with_what_to_do(client_for, world, february):
-    # A closed task whose fix came in 2027, a year neither chinese_calendar 1.11 nor the office describes.
-    Task.objects.filter(pk=february["T7"].pk).update(submitted_at=local("2027-01-04 10:00"))
+    # A closed task whose fix came in a year neither chinese_calendar nor the office describes (the `world` fixture
+    # describes the current year and the next one).
+    year = timezone.localdate().year + 2
+    Task.objects.filter(pk=february["T7"].pk).update(submitted_at=local(f"{year}-01-04 10:00"))
     response = client_for(world.users.manager).get(API, FEBRUARY)
     assert response.status_code == 409
-    assert "calendar for 2027 is unknown" in response.json()["detail"]
+    assert f"calendar for {year} is unknown" in response.json()["detail"]
 
 
 def test_api_is_in_the_openapi_schema(client_for, world):
@@ -558,3 +560,19 @@ def test_home_offers_the_metrics_to_those_who_may_see_them(client, world):
     for who, offered in [("manager", True), ("inspector", True), ("rectifier", True), ("volunteer", False)]:
         client.force_login(getattr(world.users, who))
         assert (f'href="{PAGE}"' in client.get("/").content.decode()) is offered, who
+
+
+def test_a_deferred_task_closed_on_time_leaves_the_on_time_rate_within_one():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from inspections.metrics import Counts
+
+    due = dt.datetime(2026, 3, 2, 18, tzinfo=dt.UTC)
+    deferred_but_fixed = SimpleNamespace(
+        was_deferred=True, extension_count=0, rework_count=0, submitted_at=due, verified_at=due, due_at=due
+    )
+    counts = Counts()
+    counts.add(deferred_but_fixed, 1.0)
+    assert (counts.due, counts.deferred, counts.closed, counts.closed_on_time) == (1, 1, 1, 0)
+    assert counts.on_time_closure_rate is None  # 0 / (1 − 1)
