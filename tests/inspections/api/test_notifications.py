@@ -5,7 +5,13 @@
 import pytest
 
 from inspections.models import Notification
-from tests.inspections.notifications.conftest import move, people, register, submitted  # noqa: F401 (fixtures)
+from tests.inspections.notifications.conftest import (  # noqa: F401 (fixtures)
+    move,
+    next_years_calendar,
+    people,
+    register,
+    submitted,
+)
 
 pytestmark = pytest.mark.django_db
 URL = "/api/notifications/"
