@@ -7,3 +7,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 app = Celery("wenming")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Periodic work, run by `celery -A config worker -B` (or `celery -A config beat`) when a broker is configured.
+# Without one, tasks run eagerly and cron runs `manage.py send_task_reminders` instead.
+if os.environ.get("CELERY_BROKER_URL"):
+    app.conf.beat_schedule = {
+        "send-task-reminders": {"task": "inspections.send_task_reminders", "schedule": 10 * 60},
+    }

@@ -31,6 +31,7 @@ urlpatterns = [
     path("map/", map_page, name="map"),
     path("inspections/", include("inspections.urls")),
     path("tasks/", include("inspections.task_urls")),
+    path("notifications/", include("inspections.notifications.urls")),
     path("m/", include("mobile_forms.urls")),
     path("admin/", admin.site.urls),
     path("api/auth/token/", obtain_auth_token, name="api-token"),

@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "inspections.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -199,6 +200,15 @@ CELERY_TIMEZONE = TIME_ZONE
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "wenming@localhost")
+
+# Notifications: the address people open the links in e-mails and robot messages at, "deadline approaching" this
+# many working hours before the deadline, and the units' group robots (timeout per post, attempts per message).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+TASK_REMINDER_WORKING_HOURS = float(os.environ.get("TASK_REMINDER_WORKING_HOURS", "4"))
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
+# A notification e-mail that failed is tried again by the reminder job for this long after the event.
+NOTIFICATION_EMAIL_RETRY_HOURS = float(os.environ.get("NOTIFICATION_EMAIL_RETRY_HOURS", "24"))
 
 # gis.W001: the warning about SpatiaLite/GDAL library lookups that does not apply to Debian's packages.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]

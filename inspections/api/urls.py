@@ -1,6 +1,7 @@
 from django.urls import path
 
 from inspections.api.metrics import MetricsView
+from inspections.api.notifications import NotificationViewSet
 from inspections.api.tasks import TaskViewSet
 from inspections.api.views import (
     CampaignViewSet,
@@ -18,6 +19,7 @@ def register(router) -> None:
     router.register("inspections", InspectionViewSet, basename="inspection")
     router.register("findings", FindingViewSet, basename="finding")
     router.register("tasks", TaskViewSet, basename="task")
+    router.register("notifications", NotificationViewSet, basename="notification")
 
 
 urlpatterns = [

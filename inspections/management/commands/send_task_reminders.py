@@ -1,0 +1,40 @@
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from inspections.notifications.reminders import task_reminders_send
+
+
+class Command(BaseCommand):
+    help = (
+        "Tell units about approaching deadlines, escalate overdue tasks to unit heads and managers, and retry "
+        "e-mails and group-robot messages that failed. Run it every 10–15 minutes (cron or Celery beat); each "
+        "event is sent once."
+    )
+
+    def handle(self, *args, **options):
+        run = task_reminders_send()
+        emails = run.recorded.emails.sent + run.retried.emails.sent
+        webhooks = run.recorded.webhooks.sent + run.retried.webhooks.sent
+        tallies = (run.recorded.emails, run.retried.emails, run.recorded.webhooks, run.retried.webhooks)
+        failed = sum(tally.failed for tally in tallies)
+        self.stdout.write(
+            _(
+                "Overdue: %(overdue)d, deadline approaching: %(approaching)d; sent %(emails)d e-mails and "
+                "%(webhooks)d group messages, %(failed)d failed (tried again on the next run)."
+            )
+            % {
+                "overdue": run.overdue,
+                "approaching": run.deadline_approaching,
+                "emails": emails,
+                "webhooks": webhooks,
+                "failed": failed,
+            }
+        )
+        if run.calendar_unknown:
+            self.stderr.write(
+                _(
+                    "%(count)d tasks got no deadline reminder: the working-day calendar does not know their year. "
+                    "Add that year's calendar days."
+                )
+                % {"count": run.calendar_unknown}
+            )
