@@ -122,15 +122,18 @@ class WorkCalendar:
     def add_working_days(self, start: dt.datetime, days: int) -> dt.datetime:
         """The same local time of day ``days`` working days later.
 
-        A start on a day off counts from the next working day's start of business: Saturday 10:00 + 1 is
-        Tuesday 09:00 when Monday and Tuesday are working days.
+        A start outside business hours counts from the next start of business: Saturday 10:00 + 1 is Tuesday
+        09:00 when Monday and Tuesday are working days; Monday 20:00 + 1 is Wednesday 09:00; Monday 07:00 + 1 is
+        Tuesday 09:00. (A finding synced at night is not due at night.)
         """
         if days < 0:
             raise ValueError(_("The number of working days cannot be negative."))
         local = self._local(start)
         day, time = local.date(), local.time()
-        if not self.is_working_day(day):
+        if not self.is_working_day(day) or time >= self.hours.end:
             day, time = self.next_working_day(day), self.hours.start
+        elif time < self.hours.start:
+            time = self.hours.start
         for _step in range(days):
             day = self.next_working_day(day)
         return self._at(day, time)

@@ -173,6 +173,14 @@ def test_a_start_on_a_day_off_counts_from_the_next_working_days_start_of_busines
     assert add_working_days(at(2025, 10, 18, 22), 1) == at(2025, 10, 21, 9)  # Saturday night
 
 
+def test_a_start_outside_business_hours_counts_from_the_next_start_of_business():
+    # Mon 13 Oct 2025, an ordinary working week.
+    assert add_working_days(at(2025, 10, 13, 20), 1) == at(2025, 10, 15, 9)  # after closing
+    assert add_working_days(at(2025, 10, 13, 3, 53), 1) == at(2025, 10, 14, 9)  # before opening
+    assert add_working_days(at(2025, 10, 13, 18), 0) == at(2025, 10, 14, 9)  # at closing time
+    assert add_working_days(at(2025, 10, 13, 17, 59), 1) == at(2025, 10, 14, 17, 59)
+
+
 def test_deadlines_follow_the_calendar_days():
     day_off(dt.date(2025, 10, 9), "区级活动停工")
     working(dt.date(2025, 10, 12))  # a Sunday
