@@ -20,9 +20,19 @@ is read directly (through the REST serializers, reading alone would take 0.3–0
 replay of an item takes); anything unusual goes through the REST serializers themselves, so what is accepted and
 the messages of what is not are the REST API's (tests compare the two readings).
 
+Task moves: an item {"type": "task_move", "id", "task", "action", "note", "position", "photos", "due_at", "at"}
+is read like the body of `POST /api/tasks/<task>/transition/` and handed to `task_transition` with the item's id as
+the move's client id. A recorded move answers "created"; the same id again (a replay) or a move the task has
+already made (a no-op) answers "existing"; whatever the service refuses (a missing detail, the wrong state, a move
+that is not the person's, a task they cannot see) is refused with the service's message, and kept like every
+refused item. Moves are made after the batch's inspections and findings, one at a time in the order sent, so the
+moves of one task apply in that order; each stands on its own (a refused move does not stop the next one, which
+the service judges against the task as it then is). `at`, the device's time of the move, is read but not stored:
+the audit row keeps the server's time.
+
 Roles: an item a person's role may not send (a rectifier's inspection or finding) is refused on its own, with the
 service's reason, and kept like every refused item; the batch is not answered 403 as a whole, because other item
-types (task moves, with issue 5) are a rectifier's to send. A request without credentials is 401.
+types (task moves) are a rectifier's to send. A request without credentials is 401.
 """
 
 import dataclasses
@@ -44,7 +54,8 @@ from rest_framework import serializers
 
 from geo.models import Hotspot
 from inspections.api.serializers import FindingInputSerializer, InspectionInputSerializer
-from inspections.errors import Conflict
+from inspections.api.tasks import TransitionSerializer
+from inspections.errors import Conflict, MoveForbidden, NotVisible
 from inspections.models import Phase, ProblemType, Severity
 from inspections.services.batch import (
     FindingItem,
@@ -55,6 +66,7 @@ from inspections.services.batch import (
     wgs84_point,
 )
 from inspections.services.inspections import FindingInput, InspectionInput
+from inspections.services.tasks import task_transition
 from mobile_forms.answers import snapshot
 from mobile_forms.models import SyncConflict, SyncRefusal
 from mobile_forms.selectors import versions_by_id
@@ -83,10 +95,6 @@ def conflict_reason() -> str:
     return _("conflict recorded; the stored version was kept")
 
 
-def unsupported_reason() -> str:
-    return _("unsupported item type")
-
-
 def sync_batch(*, user, device: str, items: list) -> list[Result]:
     """Process one batch for `user` (signed in) from `device`; one Result per item, in order."""
     results: list[Result | None] = [None] * len(items)
@@ -94,6 +102,7 @@ def sync_batch(*, user, device: str, items: list) -> list[Result]:
     conflicts: dict[int, tuple[uuid.UUID, tuple[str, ...]]] = {}
     accepted: list[int] = []
     by_type: dict[str, list[int]] = {INSPECTION: [], FINDING: []}
+    moves: list[int] = []
 
     for index, item in enumerate(items):
         if not isinstance(item, dict):
@@ -101,7 +110,7 @@ def sync_batch(*, user, device: str, items: list) -> list[Result]:
         elif item.get("type") in by_type:
             by_type[item["type"]].append(index)
         elif item.get("type") == TASK_MOVE:
-            refused[index] = unsupported_reason()
+            moves.append(index)
         else:
             refused[index] = _("Unknown item type “%(type)s”: send inspection, finding or task_move.") % {
                 "type": item.get("type")
@@ -129,6 +138,14 @@ def sync_batch(*, user, device: str, items: list) -> list[Result]:
                 outcome.status.value,
                 conflict_reason() if outcome.differences else None,
             )
+
+    for index in moves:
+        status, reason = _make_move(user, items[index])
+        if status == Status.REFUSED:
+            refused[index] = reason
+            continue
+        accepted.append(index)
+        results[index] = Result(_echo(items[index].get("id")), TASK_MOVE, status.value)
 
     for index, reason in refused.items():
         item = items[index]
@@ -164,6 +181,22 @@ def _submit_findings(user, inputs: dict[int, FindingItem]) -> dict[int, ItemResu
     return dict(zip(inputs, outcomes, strict=True))
 
 
+def _make_move(user, item: dict) -> tuple[Status, str | None]:
+    """One task move through the workflow service: (created | existing, None) or (refused, the reason)."""
+    payload = SyncTaskMoveSerializer(data=item)
+    if not payload.is_valid():
+        return Status.REFUSED, describe(payload.errors)
+    try:
+        data = payload.to_input()
+    except serializers.ValidationError as error:
+        return Status.REFUSED, describe(error.detail)
+    try:
+        result = task_transition(user=user, task_id=payload.validated_data["task"], data=data)
+    except (ValidationError, Conflict, MoveForbidden, NotVisible) as error:
+        return Status.REFUSED, describe(error)
+    return (Status.CREATED if result.created else Status.EXISTING), None
+
+
 # ---------------------------------------------------------------- reasons
 
 
@@ -173,7 +206,7 @@ def describe(error) -> str:
         if hasattr(error, "error_dict"):
             return _join(error.message_dict)
         return " ".join(error.messages)
-    if isinstance(error, Conflict):
+    if isinstance(error, Conflict | MoveForbidden):
         return error.message
     if isinstance(error, dict | list):
         return _join(error)
@@ -209,6 +242,14 @@ class SyncFindingSerializer(FindingInputSerializer):
     """The slow, authoritative reading of a finding item: a finding of `POST /api/inspections/` and its inspection."""
 
     inspection = serializers.UUIDField()
+
+
+class SyncTaskMoveSerializer(TransitionSerializer):
+    """A task move of the outbox: the body of `POST /api/tasks/<task>/transition/` plus the task and the move's id."""
+
+    id = serializers.UUIDField(help_text="The tablet's id of this move: a replay is recorded once.")
+    task = serializers.UUIDField()
+    at = serializers.DateTimeField(required=False, allow_null=True, help_text="When the move was made on the device.")
 
 
 class _Unusual(Exception):

@@ -22,7 +22,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
+from accounts.models import Role
+from inspections.geofence import geofence_radius_m
+from inspections.models import TaskStatus
 from inspections.permissions import can_submit_inspection
+from inspections.workflow import MOVES, OPEN, WITH_UNIT, Actor
 
 SCOPE = "/m/"
 THEME_COLOR = "#b42318"
@@ -30,6 +34,7 @@ BACKGROUND_COLOR = "#f4f6f8"
 # Photos travel in chunks of this size through the resumable PUT /api/photos/<uuid>/.
 PHOTO_CHUNK_BYTES = 512 * 1024
 TILE_CACHE_ENTRIES = 600
+PHOTO_CACHE_ENTRIES = 400
 
 # ES modules are loaded under their plain names (relative imports between them cannot carry hashed names);
 # the service worker's version changes whenever one of them does, so an update is never half applied.
@@ -40,6 +45,7 @@ MODULES = [
     "mobile/js/db.js",
     "mobile/js/geo.js",
     "mobile/js/sync.js",
+    "mobile/js/tasks.js",
     "mobile/js/ui.js",
     "vendor/idb/index.js",
 ]
@@ -104,6 +110,37 @@ def _urls() -> dict:
         "inspections": reverse("inspection-list"),
         "sync": "/api/sync/",
         "photos": "/api/photos/",
+        "tasks": reverse("task-list"),
+        "units": reverse("unit-list"),
+    }
+
+
+def works_on_tasks(user) -> bool:
+    """A member of a rectification unit: the app opens on the unit's tasks instead of the hotspots."""
+    return bool(user.is_authenticated and user.role == Role.RECTIFIER and user.unit_id)
+
+
+def _workflow() -> dict:
+    """The unit's moves of the workflow table and the task states, so that the app can show what it queued offline
+    (the server judges every move again when it arrives)."""
+    return {
+        "moves": [
+            {
+                "action": move.action.value,
+                "label": str(move.label),
+                "sources": sorted(move.sources),
+                "target": move.target,
+                "needsNote": move.needs_note,
+            }
+            for move in MOVES.values()
+            if move.actor == Actor.UNIT
+        ],
+        "labels": {move.action.value: str(move.label) for move in MOVES.values()},
+        "statuses": {value: str(label) for value, label in TaskStatus.choices},
+        "open": sorted(OPEN),
+        "withUnit": sorted(WITH_UNIT),
+        "workdayEnd": str(settings.WORKDAY_END),
+        "geofenceRadius": geofence_radius_m(),
     }
 
 
@@ -114,6 +151,8 @@ def _user_info(user) -> dict:
         "name": user.get_full_name() or user.get_username(),
         "role": user.get_role_display() if hasattr(user, "get_role_display") else "",
         "canInspect": can_submit_inspection(user),
+        "worksOnTasks": works_on_tasks(user),
+        "unit": {"id": user.unit_id, "name": user.unit.display_name} if getattr(user, "unit_id", None) else None,
     }
 
 
@@ -132,6 +171,7 @@ def app(request):
         "tilesAttribution": settings.MAP_TILES_ATTRIBUTION,
         "maxAccuracy": settings.POSITION_MAX_ACCURACY_M,
         "chunkSize": PHOTO_CHUNK_BYTES,
+        "workflow": _workflow(),
     }
     response = render(
         request,
@@ -195,6 +235,7 @@ def service_worker(request):
         "apiPrefix": "/api/",
         "noCache": [reverse("mobile:session"), reverse("mobile:service-worker")],
         "tileEntries": TILE_CACHE_ENTRIES,
+        "photoEntries": PHOTO_CACHE_ENTRIES,
     }
     source = _read_static(SW_SOURCE).decode()
     source = source.replace("__STATIC_URL__", _static_prefix()).replace(

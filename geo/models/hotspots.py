@@ -75,6 +75,11 @@ class Hotspot(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """A hotspot has one name (its Chinese one), shown in every language, like the bilingual models' names."""
+        return self.name
+
     def clean(self) -> None:
         if self.geometry is not None:
             try:

@@ -16,7 +16,9 @@ class SyncRequestSerializer(serializers.Serializer):
         help_text=(
             'Objects keyed by the tablet\'s UUIDs. "inspection": the body of POST /api/inspections/ plus '
             '"checklist_version"; "finding": {"id", "inspection", "problem_type", "severity", "description", '
-            '"location"} for an inspection sent before; "task_move": not supported yet (refused).'
+            '"location"} for an inspection sent before; "task_move": {"id", "task", "action", "note", '
+            '"position": {"lon", "lat", "accuracy"}, "photos": [uuid], "due_at", "at"}, a move of a rectification '
+            "task, read like the body of POST /api/tasks/<task>/transition/ (the item's id is the move's id)."
         ),
         error_messages={"max_length": _("Send at most {max_length} items per batch; split the outbox.")},
     )
@@ -34,11 +36,19 @@ class SyncResponseSerializer(serializers.Serializer):
 
 
 class SyncView(APIView):
-    """Store a batch of inspections and findings from a tablet's outbox; idempotent on the items' UUIDs.
+    """Store a batch of inspections, findings and task moves from a tablet's outbox; idempotent on the items' UUIDs.
 
     Always 200 with one result per item ("created", "existing" or "refused" with a reason) unless the envelope
     itself is malformed (400). Replays answer "existing" and store nothing new. Items a person's role may not send
     (a rectifier's inspections) are refused one by one, and kept for managers like every refused item.
+
+    Order: inspections are stored before findings, and task moves after both. Task moves are made one at a time in
+    the order sent, so the moves of one task apply in that order. A move answers "created" when it is recorded,
+    "existing" when its id was recorded before (a replay) or the task already is where the move leads (a no-op),
+    and "refused" with the workflow's message otherwise: a missing or wrong detail (a note, a deadline, a position
+    outside the task's site with the distance, after-photos not uploaded yet: upload photos before the moves that
+    name them), a state that does not allow it (the message names the task's current status), a move that is not
+    the person's to make, or a task they cannot see. A refused move does not stop the later ones.
     """
 
     @extend_schema(
@@ -62,7 +72,47 @@ class SyncView(APIView):
                     ]
                 },
                 response_only=True,
-            )
+            ),
+            OpenApiExample(
+                "A rectifier's offline work on one task",
+                value={
+                    "device": "tablet-4f0c",
+                    "items": [
+                        {
+                            "type": "task_move",
+                            "id": "0b6f5d7e-4c1a-4a8e-9f3b-2d1c0e9a8b7c",
+                            "task": "5a2e8c1d-9b7f-4e6a-8d3c-1f0e2b4a6c8d",
+                            "action": "check_in",
+                            "position": {"lon": 116.2231, "lat": 39.8492, "accuracy": 6},
+                            "at": "2026-11-25T10:02:00+08:00",
+                        },
+                        {
+                            "type": "task_move",
+                            "id": "7c9d1e2f-3a4b-4c5d-8e6f-9a0b1c2d3e4f",
+                            "task": "5a2e8c1d-9b7f-4e6a-8d3c-1f0e2b4a6c8d",
+                            "action": "submit",
+                            "note": "垃圾已清运，地面已冲洗",
+                            "photos": ["2e4c6a8b-1d3f-4a5c-9e7b-0c2d4f6a8b1e"],
+                            "at": "2026-11-25T10:20:00+08:00",
+                        },
+                    ],
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "A check-in outside the task's site",
+                value={
+                    "results": [
+                        {
+                            "id": "0b6f5d7e-4c1a-4a8e-9f3b-2d1c0e9a8b7c",
+                            "type": "task_move",
+                            "status": "refused",
+                            "reason": "position: You are 132 m outside the task's site: go there first.",
+                        }
+                    ]
+                },
+                response_only=True,
+            ),
         ],
     )
     def post(self, request):

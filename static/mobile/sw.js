@@ -3,16 +3,21 @@
  * - App shell (/m/) and static files: cache first. The shell is refreshed in the background on every visit
  *   (never with a login page or an error); static files are precached per release.
  * - API reads (GET /api/…): network first with a time limit, falling back to the last good answer.
+ * - Photo thumbnails and display copies (GET /api/photos/<uuid>/thumbnail|display/): cache first (a photo never
+ *   changes under its id), at most `photoEntries`, so that a task's before-photos show offline once seen.
  * - Map tiles: cache first, at most `tileEntries` tiles, the oldest dropped first.
  * - Writes (POST/PUT/HEAD) are never touched: the outbox (IndexedDB) owns them; Background Sync and periodic
  *   sync wake the same sync code the page runs.
  */
 import { runSync, pendingCounts, SYNC_TAG, CHANNEL } from "__STATIC_URL__mobile/js/sync.js";
+import { API_CACHE, PHOTO_CACHE } from "__STATIC_URL__mobile/js/db.js";
 
 const CONFIG = __SW_CONFIG__;
 const SHELL = "wenming-shell-" + CONFIG.release;
-const API = "wenming-api-v1";
+const API = API_CACHE;
+const PHOTOS = PHOTO_CACHE;
 const TILES = "wenming-tiles-v1";
+const PHOTO_VIEW = /^photos\/[0-9a-fA-F-]{36}\/(thumbnail|display)\/$/;
 const API_TIMEOUT_MS = 8000;
 
 self.addEventListener("install", (event) => {
@@ -30,7 +35,10 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
       for (const name of await caches.keys()) {
-        if (name.startsWith("wenming-shell-") && name !== SHELL) await caches.delete(name);
+        const old = (prefix, current) => name.startsWith(prefix) && name !== current;
+        if (old("wenming-shell-", SHELL) || old("wenming-api-", API) || old("wenming-photos-", PHOTOS)) {
+          await caches.delete(name);
+        }
       }
       await self.clients.claim();
     })(),
@@ -123,14 +131,32 @@ async function tile(request) {
   if (response.ok || response.type === "opaque") {
     await cache.put(request, response.clone());
     tilePuts += 1;
-    if (tilePuts % 25 === 0) await trimTiles(cache);
+    if (tilePuts % 25 === 0) await trim(cache, CONFIG.tileEntries);
   }
   return response;
 }
 
-async function trimTiles(cache) {
+let photoPuts = 0;
+async function photo(request) {
+  const cache = await caches.open(PHOTOS);
+  const cached = await cache.match(request, { ignoreVary: true });
+  if (cached) return cached;
+  try {
+    const response = await fetch(request);
+    if (response.ok && response.type === "basic") {
+      await cache.put(request, response.clone());
+      photoPuts += 1;
+      if (photoPuts % 25 === 0) await trim(cache, CONFIG.photoEntries);
+    }
+    return response;
+  } catch (error) {
+    return new Response("", { status: 503, statusText: "offline" });
+  }
+}
+
+async function trim(cache, entries) {
   const keys = await cache.keys();
-  const extra = keys.length - CONFIG.tileEntries;
+  const extra = keys.length - entries;
   for (let index = 0; index < extra; index += 1) await cache.delete(keys[index]);
 }
 
@@ -144,6 +170,8 @@ self.addEventListener("fetch", (event) => {
       event.respondWith(shell(event));
     } else if (url.pathname.startsWith(CONFIG.staticPrefix)) {
       event.respondWith(cacheFirst(request));
+    } else if (PHOTO_VIEW.test(url.pathname.slice(CONFIG.apiPrefix.length))) {
+      event.respondWith(photo(request));
     } else if (url.pathname.startsWith(CONFIG.apiPrefix) && !url.pathname.startsWith(CONFIG.apiPrefix + "photos/")) {
       event.respondWith(networkFirst(request));
     }
@@ -180,7 +208,7 @@ self.addEventListener("message", (event) => {
         .then(() => event.source && event.source.postMessage({ type: "shell-refreshed" })),
     );
   } else if (data.type === "clear-api-cache") {
-    event.waitUntil(caches.delete(API));
+    event.waitUntil(Promise.all([caches.delete(API), caches.delete(PHOTOS)]));
   } else if (data.type === "sync") {
     event.waitUntil(runSync({ force: !!data.force, source: "sw-message" }));
   }

@@ -161,7 +161,7 @@ def test_managers_see_refused_items_and_conflicts_in_the_admin(client, world, in
 
     client.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True))
     page = client.get("/admin/mobile_forms/syncrefusal/?accepted=no")
-    assert page.status_code == 200 and "unsupported item type" in page.content.decode()
+    assert page.status_code == 200 and "id: Must be a valid UUID." in page.content.decode()
     page = client.get(f"/admin/mobile_forms/syncrefusal/{refusal.pk}/change/")
     assert page.status_code == 200 and "m-1" in page.content.decode()
     page = client.get("/admin/mobile_forms/syncconflict/")

@@ -74,6 +74,52 @@ def test_a_rectifier_sees_the_app_but_cannot_inspect(client):
     assert app_config(client.get(APP))["user"]["canInspect"] is False
 
 
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_units_member_gets_the_units_tasks_and_the_units_moves(client, world, language):
+    from django.utils import translation
+
+    with translation.override(language):
+        tab, due = translation.gettext("Tasks"), translation.gettext("Due {time}")
+    client.force_login(world.users.east_rectifier)
+    client.cookies["django_language"] = language
+    response = client.get(APP)
+    config = app_config(response)
+    assert config["user"]["worksOnTasks"] is True
+    assert config["user"]["unit"] == {"id": world.east_committee.pk, "name": world.east_committee.display_name}
+    assert config["urls"]["tasks"] == "/api/tasks/" and config["urls"]["units"] == "/api/units/"
+    workflow = config["workflow"]
+    # The unit's part of the workflow table, as the server applies it.
+    assert [move["action"] for move in workflow["moves"]] == [
+        "accept",
+        "start",
+        "check_in",
+        "submit",
+        "return",
+        "request_extension",
+    ]
+    accept = workflow["moves"][0]
+    assert (accept["sources"], accept["target"], accept["needsNote"]) == (["dispatched"], "accepted", False)
+    assert "closed" not in workflow["open"] and "dispatched" in workflow["withUnit"]
+    assert workflow["geofenceRadius"] == 50 and workflow["workdayEnd"] == "18:00"
+    assert set(workflow["labels"]) >= {"verify", "reject", "dispatch"}
+    html = response.content.decode()
+    if language == "en":
+        assert workflow["statuses"]["submitted"] == "Fix submitted"
+        assert workflow["labels"]["check_in"] == "Arrived on site"
+    assert f'data-tab="hotspots" class="tab">{tab}</a>' in html
+    text = app_text(response)
+    assert text["takeAfterPhoto"] and text["dueAt"] == due
+
+
+def test_inspectors_keep_their_hotspots(client, world):
+    client.force_login(world.users.inspector)
+    config = app_config(client.get(APP))
+    assert config["user"]["worksOnTasks"] is False
+    # A rectifier without a unit has no tasks to show: the hotspots screen explains what they can do.
+    client.force_login(UserFactory(role=Role.RECTIFIER))
+    assert app_config(client.get(APP))["user"]["worksOnTasks"] is False
+
+
 @pytest.mark.parametrize(
     ("language", "sign_out", "hotspots", "name"),
     [
@@ -134,9 +180,11 @@ def test_the_service_worker_is_served_at_the_scope_fresh_and_filled_in(client):
     assert config["scope"] == "/m/"
     assert config["shell"] == "/m/"
     assert "/static/mobile/js/app.js" in config["precache"]
+    assert "/static/mobile/js/tasks.js" in config["precache"]
     assert "/static/vendor/idb/index.js" in config["precache"]
     assert "/static/leaflet/leaflet.js" in config["precache"]
     assert "/m/session.json" in config["noCache"]
+    assert config["photoEntries"] > 0
     for url in config["precache"]:
         assert finders.find(url.removeprefix("/static/")), f"{url} is precached but does not exist"
 

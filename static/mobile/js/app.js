@@ -1,12 +1,15 @@
 /* The tablet app (/m/): today's hotspots on a map and by distance, inspections with their checklist, findings
- * with camera photos, and the outbox that sends them when there is a connection.
+ * with camera photos, and the outbox that sends them when there is a connection. A member of a rectification
+ * unit finds the unit's tasks where an inspector finds the hotspots (see tasks.js).
  *
- * Screens (hash routes): #/ hotspots · #/hotspot/<id> one hotspot · #/inspect/<draft id> the form · #/outbox.
+ * Screens (hash routes): #/ hotspots (or tasks) · #/hotspot/<id> one hotspot · #/task/<id> one task ·
+ * #/inspect/<draft id> the form · #/outbox.
  */
 import * as store from "./db.js";
-import { runSync, nextAttemptAt, isHeld, CHANNEL, SYNC_TAG, Status } from "./sync.js";
+import { runSync, nextAttemptAt, isHeld, CHANNEL, SYNC_TAG, Status, TASK_MOVE } from "./sync.js";
 import { getJson, listOf, probeSession, SessionExpired } from "./api.js";
 import { ChecklistForm, checklistFor } from "./checklist.js";
+import { TaskBoard } from "./tasks.js";
 import { h, fill, replace, icon, formatDistance, formatBytes, formatTime, localDate, toast, confirmDialog } from "./ui.js";
 import { anchorOf, distanceM, currentPosition, watchPosition, reasonOf } from "./geo.js";
 
@@ -43,6 +46,27 @@ const state = {
 
 const name = (object) => (english && (object.name_en || object.title_en)) || object.name || object.title || "";
 
+// The unit's tasks replace the hotspots on the home screen of a rectification unit's member.
+const board = config.user.worksOnTasks
+  ? new TaskBoard({
+      config,
+      t,
+      lang,
+      state,
+      requestSync: (options) => requestSync(options),
+      refreshOutbox: () => refreshOutbox(),
+      renderCurrent: () => renderCurrent(),
+      redraw: () => {
+        drawMapData();
+        renderCurrent();
+      },
+      setAuthRequired: (value) => setAuthRequired(value),
+      positionLine: () => positionLine(),
+      statusOf: (item, waiting) => statusOf(item, waiting),
+      discardItem: (item) => discardItem(item),
+    })
+  : null;
+
 /* ================================================================ start */
 
 async function start() {
@@ -68,7 +92,7 @@ async function start() {
   }
   const previousUser = await store.getMeta("user");
   await store.setMeta("user", config.user.id);
-  if (previousUser && previousUser !== config.user.id && "caches" in self) await caches.delete("wenming-api-v1");
+  if (previousUser && previousUser !== config.user.id) await forgetCachedAnswers();
 
   setupChrome();
   registerServiceWorker();
@@ -82,12 +106,18 @@ async function start() {
   requestSync();
 }
 
+/* Another person's API answers and photos must not show: the service worker's copies go. */
+async function forgetCachedAnswers() {
+  if (!("caches" in self)) return;
+  await Promise.all([caches.delete(store.API_CACHE), caches.delete(store.PHOTO_CACHE)]);
+}
+
 async function reloadWithFreshShell(clearApi) {
   const key = "wenming-fresh-shell";
   const last = Number(sessionStorage.getItem(key) || 0);
   if (Date.now() - last < 15000) return false;
   sessionStorage.setItem(key, String(Date.now()));
-  if (clearApi && "caches" in self) await caches.delete("wenming-api-v1");
+  if (clearApi) await forgetCachedAnswers();
   await refreshShell();
   location.reload();
   return true;
@@ -145,6 +175,7 @@ async function registerBackgroundSync() {
 /* ================================================================ data */
 
 async function loadData() {
+  if (board) return loadTaskData();
   const results = await Promise.allSettled([
     getJson(config.urls.hotspots),
     getJson(config.urls.checklists),
@@ -191,6 +222,29 @@ async function loadData() {
   renderCurrent();
 }
 
+/* A unit member's data: the unit's tasks and service area, and the hotspots (for the outlines of task sites). */
+async function loadTaskData() {
+  const [loaded, hotspots] = await Promise.all([
+    board.load(),
+    getJson(config.urls.hotspots).then(
+      (answer) => answer,
+      () => null,
+    ),
+  ]);
+  if (hotspots) {
+    state.hotspots = listOf(hotspots.data).map((feature) => ({ ...feature, anchor: anchorOf(feature.geometry) }));
+    state.hotspotById = new Map(state.hotspots.map((feature) => [String(feature.id), feature]));
+  }
+  body.dataset.tasksLoaded = String(board.tasks.length);
+  if (navigator.serviceWorker && navigator.serviceWorker.controller && loaded) body.dataset.offlineReady = "true";
+  drawMapData();
+  renderCurrent();
+  if (state.route.name === "task") {
+    board.enter(state.route.id);
+    board.focus(mapLayers(), state.route.id);
+  }
+}
+
 function currentPhases(campaigns) {
   const today = localDate();
   const phases = [];
@@ -218,13 +272,14 @@ function startPosition() {
       state.positionError = null;
       body.dataset.position = "known";
       drawPosition();
-      if (first || state.route.name === "hotspots") renderCurrent();
+      if (board && state.route.name === "task" && !first) board.positionChanged();
+      else if (first || state.route.name === "hotspots" || state.route.name === "task") renderCurrent();
       else updatePositionLine();
     },
     (error) => {
       state.positionError = reasonOf(error);
       body.dataset.position = state.positionError;
-      if (state.route.name === "hotspots") renderCurrent();
+      if (state.route.name === "hotspots" || state.route.name === "task") renderCurrent();
       else updatePositionLine();
     },
   );
@@ -254,6 +309,10 @@ function setupChrome() {
     new BroadcastChannel(CHANNEL).onmessage = (event) => {
       if (event.data && event.data.type === "progress") updateProgress(event.data);
       else refreshOutbox();
+      // A run elsewhere (the service worker) sent task moves: the tasks changed on the server.
+      if (board && event.data && event.data.type === "synced" && event.data.summary.source !== "page" && event.data.summary.sent) {
+        board.refresh();
+      }
     };
   } catch (error) {
     setInterval(refreshOutbox, 5000);
@@ -393,8 +452,11 @@ async function requestSync({ force = false, manual = false } = {}) {
     if (summary.offline) toast(t.offlineWillSend, "warn");
     else if (summary.refused) toast(fill(t.someRefused, { n: summary.refused }), "warn");
     else if (summary.sent) toast(fill(t.sentCount, { n: summary.sent }), "ok");
+  } else if (board && summary && summary.refused) {
+    toast(fill(t.someRefused, { n: summary.refused }), "warn");
   }
   await refreshOutbox();
+  if (board && summary && (summary.sent || summary.refused)) await board.refresh();
   schedule();
 }
 
@@ -413,7 +475,7 @@ async function refreshOutbox() {
     store.recentHistory(30),
     store.getMeta("lastSyncAt"),
   ]);
-  const rank = { inspection: 0, finding: 1, photo: 2 };
+  const rank = { inspection: 0, finding: 1, photo: 2, [TASK_MOVE]: 3 };
   outbox.sort((a, b) => a.created_at.localeCompare(b.created_at) || (rank[a.kind] ?? 3) - (rank[b.kind] ?? 3));
   state.outbox = outbox;
   state.lastSyncAt = lastSyncAt;
@@ -432,7 +494,10 @@ async function refreshOutbox() {
     }
   }
   updateBanner();
-  if (state.route.name === "outbox" || state.route.name === "hotspot") renderCurrent();
+  if (["outbox", "hotspot", "task"].includes(state.route.name) || (board && state.route.name === "hotspots")) {
+    renderCurrent();
+    if (board) drawMapData();
+  }
 }
 
 function updateProgress({ id, sent, total }) {
@@ -449,6 +514,7 @@ function parseRoute() {
   const hash = location.hash.replace(/^#\/?/, "");
   const [head, id] = hash.split("/");
   if (head === "hotspot" && id) return { name: "hotspot", id };
+  if (head === "task" && id && board) return { name: "task", id };
   if (head === "inspect" && id) return { name: "inspect", id };
   if (head === "outbox") return { name: "outbox" };
   return { name: "hotspots" };
@@ -460,7 +526,13 @@ async function route() {
   if (leaving) await leaving();
   leaving = null;
   state.route = parseRoute();
-  const screens = { hotspots: "screen-hotspots", hotspot: "screen-hotspots", inspect: "screen-inspect", outbox: "screen-outbox" };
+  const screens = {
+    hotspots: "screen-hotspots",
+    hotspot: "screen-hotspots",
+    task: "screen-hotspots",
+    inspect: "screen-inspect",
+    outbox: "screen-outbox",
+  };
   for (const id of new Set(Object.values(screens))) {
     document.getElementById(id).hidden = id !== screens[state.route.name];
   }
@@ -471,15 +543,34 @@ async function route() {
     else tab.removeAttribute("aria-current");
   }
   body.dataset.route = state.route.name;
+  document.getElementById("pane-list").classList.toggle("wide", state.route.name === "task");
   if (state.route.name === "inspect") await openInspection(state.route.id);
   else renderCurrent();
+  if (state.route.name === "task") {
+    board.enter(state.route.id);
+    board.focus(mapLayers(), state.route.id);
+  } else if (focusLayer) focusLayer.clearLayers();
   if (state.route.name !== "inspect") window.scrollTo(0, 0);
   if (map) setTimeout(() => map.invalidateSize(), 50);
 }
 
+let rendered = null; // the screen last drawn in the side pane: drawn again, it keeps its scroll position
+
 function renderCurrent() {
-  if (state.route.name === "hotspots") renderHotspotList();
-  else if (state.route.name === "hotspot") renderHotspot(state.route.id);
+  const pane = document.getElementById("pane-list");
+  const screen = state.route.name + "/" + (state.route.id || "");
+  const scroll = board && rendered === screen ? pane.scrollTop : 0;
+  rendered = screen;
+  drawScreen(pane);
+  if (board) pane.scrollTop = scroll;
+}
+
+function drawScreen(pane) {
+  if (state.route.name === "hotspots") {
+    if (board) board.renderList(pane);
+    else renderHotspotList();
+  } else if (state.route.name === "hotspot") renderHotspot(state.route.id);
+  else if (state.route.name === "task") board.renderDetail(pane, state.route.id);
   else if (state.route.name === "outbox") renderOutbox();
 }
 
@@ -489,7 +580,12 @@ let map = null;
 let clusters = null;
 let outlines = null;
 let positionLayer = null;
+let focusLayer = null;
 const markers = new Map();
+
+function mapLayers() {
+  return { map, outlines, clusters, markers, focus: focusLayer };
+}
 
 function ensureMap() {
   if (map || !window.L) return;
@@ -499,6 +595,7 @@ function ensureMap() {
   }
   outlines = L.layerGroup().addTo(map);
   clusters = L.markerClusterGroup({ maxClusterRadius: 45, showCoverageOnHover: false }).addTo(map);
+  focusLayer = L.layerGroup().addTo(map);
   positionLayer = L.layerGroup().addTo(map);
 }
 
@@ -508,6 +605,11 @@ function drawMapData() {
   outlines.clearLayers();
   clusters.clearLayers();
   markers.clear();
+  if (board) {
+    board.drawMap(mapLayers());
+    drawPosition();
+    return;
+  }
   if (state.communities) {
     L.geoJSON(state.communities, {
       style: { color: "#1f4e79", weight: 1.5, opacity: 0.6, fillOpacity: 0.03 },
@@ -1234,6 +1336,8 @@ async function submitInspection() {
 function statusOf(item, waiting) {
   if (item.status === Status.REFUSED) return { key: "refused", text: fill(t.refusedBecause, { reason: item.reason || "" }) };
   if (isHeld(item)) return { key: "held", text: t.photoHasNoPlace };
+  const blocked = board && item.kind === TASK_MOVE ? board.blockedText(item, waiting) : null;
+  if (blocked) return { key: "blocked", text: blocked };
   if (item.depends_on && waiting.has(item.depends_on)) {
     const parent = state.outbox.find((other) => other.id === item.depends_on);
     return { key: "blocked", text: parent && parent.status === Status.REFUSED ? t.waitsForRefused : t.waitsForInspection };
@@ -1248,11 +1352,17 @@ function statusOf(item, waiting) {
   return { key: "queued", text: navigator.onLine ? t.waitingToSend : t.waitingForConnection };
 }
 
-const KIND_ICON = { inspection: "inspection", finding: "finding", photo: "photo" };
+const KIND_ICON = { inspection: "inspection", finding: "finding", photo: "photo", [TASK_MOVE]: "task" };
+
+function kindLabelOf(row) {
+  if (row.kind === TASK_MOVE) return (config.workflow.labels || {})[row.action] || row.action;
+  if (row.kind === "photo" && row.role === "after") return t.afterPhoto;
+  return { inspection: t.kindInspection, finding: t.kindFinding, photo: t.kindPhoto }[row.kind] || row.kind;
+}
 
 function outboxRow(item, waiting, mine) {
   const status = statusOf(item, waiting);
-  const kindLabel = { inspection: t.kindInspection, finding: t.kindFinding, photo: t.kindPhoto }[item.kind] || item.kind;
+  const kindLabel = kindLabelOf(item);
   const extra = [];
   if (item.kind === "photo" && item.size) extra.push(formatBytes(item.size, lang));
   if (item.details && item.details.findings) extra.push(fill(t.nFindings, { n: item.details.findings }));
@@ -1271,6 +1381,8 @@ function outboxRow(item, waiting, mine) {
       "data-kind": item.kind,
       "data-status": status.key,
       "data-target": item.kind === "photo" ? (item.finding ? "finding" : "inspection") : null,
+      "data-task": item.task || null,
+      "data-move": item.kind === TASK_MOVE ? item.action : null,
     },
     h("span", { class: "kind-icon" }, icon(KIND_ICON[item.kind] || "inspection")),
     h(
@@ -1351,7 +1463,7 @@ function renderOutbox() {
                   h(
                     "div",
                     { class: "row-main" },
-                    h("span", { class: "row-title" }, ({ inspection: t.kindInspection, finding: t.kindFinding, photo: t.kindPhoto }[row.kind] || row.kind) + " · " + (row.label || "")),
+                    h("span", { class: "row-title" }, kindLabelOf(row) + " · " + (row.label || "")),
                     h("span", { class: "row-sub" }, fill(row.status === "existing" ? t.alreadyOnServer : t.sentAt, { time: formatTime(row.sent_at, lang) }), row.reason ? " · " + row.reason : ""),
                   ),
                   h("span", { class: "pill done" }, icon("check", "icon inline")),
@@ -1372,9 +1484,17 @@ async function retryItem(item) {
 
 async function discardItem(item) {
   const dependents = state.outbox.filter((other) => other.depends_on === item.id);
+  // A move cannot go without the photos it names: discarding such a photo discards those moves too.
+  const moves = board && item.kind === "photo" ? board.movesNaming(item.id) : [];
+  dependents.push(...moves);
+  const message = moves.length
+    ? fill(t.discardPhotoWithMoves, { n: moves.length })
+    : dependents.length
+      ? fill(t.discardItemWithPhotos, { n: dependents.length })
+      : t.discardItemText;
   const ok = await confirmDialog({
     title: t.discardItemTitle,
-    message: dependents.length ? fill(t.discardItemWithPhotos, { n: dependents.length }) : t.discardItemText,
+    message,
     confirm: t.discard,
     cancel: t.cancel,
     danger: true,

@@ -8,6 +8,10 @@ import { openDB } from "../../vendor/idb/index.js";
 const NAME = "wenming-tablet";
 const VERSION = 1;
 const HISTORY_KEEP = 200;
+// The service worker's caches of one person's data: emptied when another person signs in on this tablet.
+// A new version name drops the old cache when the worker activates.
+export const API_CACHE = "wenming-api-v2";
+export const PHOTO_CACHE = "wenming-photos-v1";
 
 let opening = null;
 
@@ -87,6 +91,11 @@ export async function markSent(item, status, reason = null) {
     kind: item.kind,
     label: item.label,
     hotspot: item.hotspot ?? null,
+    // A task's after-photos and moves: the task screen shows what was sent while its details may be older.
+    task: item.task ?? null,
+    role: item.role ?? null,
+    action: item.action ?? null,
+    photos: item.kind === "task_move" ? item.photos || [] : null,
     user: item.user,
     status,
     reason,

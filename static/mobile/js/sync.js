@@ -1,5 +1,10 @@
 /* Sends the outbox: inspections and findings in batches through POST /api/sync/, photos one by one through the
- * resumable PUT /api/photos/<uuid>/ (chunks with Content-Range, resuming from HEAD's Upload-Offset).
+ * resumable PUT /api/photos/<uuid>/ (chunks with Content-Range, resuming from HEAD's Upload-Offset), then the
+ * moves of rectification tasks through POST /api/sync/ again.
+ *
+ * Order: an inspection goes before its findings' photos (they name it); a task move goes after the after-photos it
+ * names (the server refuses a submit whose photos it has not got), and the moves of one task go in the order they
+ * were made: a move waits while an earlier move of the same task still waits.
  *
  * Runs in the page and in the service worker (Background Sync); a Web Lock keeps two runs from overlapping.
  * Nothing leaves the outbox before the server has answered for it:
@@ -237,8 +242,15 @@ async function uploadPhoto(config, item) {
   const total = blob.size;
   const chunk = config.chunkSize || 512 * 1024;
   // A finding's photo names its finding; a checklist answer's photo names the inspection itself.
-  const target = { inspection: item.inspection || item.depends_on, role: item.role || "before" };
+  const target = { role: item.role || "before" };
+  if (item.inspection || item.depends_on) target.inspection = item.inspection || item.depends_on;
   if (item.finding) target.finding = item.finding;
+  // Where the device was when the photo was taken: it stands in for a photo without GPS.
+  if (item.position) {
+    target.lon = item.position.lon;
+    target.lat = item.position.lat;
+    if (Number.isFinite(item.position.accuracy)) target.accuracy = item.position.accuracy;
+  }
   const url = config.urls.photos + item.id + "/?" + new URLSearchParams(target);
   let offset = await photoOffset(config, item);
   if (offset >= total) {
@@ -311,6 +323,30 @@ async function syncPhotos(config, photos, summary) {
   }
 }
 
+/* ---------------------------------------------------------------- task moves */
+
+export const TASK_MOVE = "task_move";
+
+/* The photos a move names that are still in the outbox (not yet on the server). */
+export function photosWaiting(item, waiting) {
+  return (item.photos || []).filter((id) => waiting.has(id));
+}
+
+/* The moves that may go now: their photos are on the server, and no earlier move of the same task still waits
+ * (a refused move stays behind for the person to look at, and does not hold the others). */
+function sendableMoves(all, due, waiting) {
+  const dueIds = new Set(due.map((item) => item.id));
+  const held = new Set();
+  const ready = [];
+  for (const item of all.filter((other) => other.kind === TASK_MOVE)) {
+    if (item.status === Status.REFUSED) continue;
+    const free = !held.has(item.task) && dueIds.has(item.id) && !photosWaiting(item, waiting).length;
+    if (free) ready.push(item);
+    else held.add(item.task);
+  }
+  return ready;
+}
+
 /* ---------------------------------------------------------------- one run */
 
 /* A photo that names neither a finding nor an inspection has nowhere to go (never made by this app's forms). */
@@ -354,7 +390,7 @@ export async function runSync({ force = false, source = "page" } = {}) {
     const ready = (item) => !item.depends_on || !waiting.has(item.depends_on);
     const due = all.filter((item) => isDue(item, now, force));
     try {
-      const records = due.filter((item) => item.kind !== "photo" && ready(item));
+      const records = due.filter((item) => item.kind !== "photo" && item.kind !== TASK_MOVE && ready(item));
       if (records.length) await syncRecords(config, records, summary);
       // Parents sent in this run free their photos.
       const left = new Set((await store.outboxItems()).map((item) => item.id));
@@ -362,6 +398,10 @@ export async function runSync({ force = false, source = "page" } = {}) {
         (item) => item.kind === "photo" && !isHeld(item) && (!item.depends_on || !left.has(item.depends_on)),
       );
       if (photos.length) await syncPhotos(config, photos, summary);
+      // Photos sent in this run free the moves that name them.
+      const remaining = (await store.outboxItems()).filter((item) => item.user === user);
+      const moves = sendableMoves(remaining, due, new Set(remaining.map((item) => item.id)));
+      if (moves.length) await syncRecords(config, moves, summary);
       if (summary.contacted) await store.setMeta("lastSyncAt", new Date().toISOString());
       await store.trimHistory();
     } catch (error) {

@@ -101,6 +101,78 @@ export function confirmDialog({ title, message, confirm, cancel, danger = false 
   });
 }
 
+/* A small form in a dialog: resolves with {name: value} of its fields, or null when cancelled. A required field
+ * left empty keeps the dialog open and says so. */
+export function formDialog({ title, message, fields, confirm, cancel, requiredText }) {
+  return new Promise((resolve) => {
+    const rows = fields.map((field) => {
+      const id = "dialog-" + field.name;
+      const control =
+        field.type === "textarea"
+          ? h("textarea", { id, name: field.name, class: "field", rows: "3", maxlength: String(field.maxlength || 2000) }, field.value || "")
+          : h("input", { id, name: field.name, type: field.type || "text", class: "field " + (field.type || ""), min: field.min || null, value: field.value || null });
+      const box = h(
+        "div",
+        { class: "dialog-field", "data-field": field.name },
+        h("label", { class: "field-label", for: id }, field.label, field.required ? h("span", { class: "required" }, " *") : null),
+        control,
+        h("p", { class: "question-error" }, requiredText || ""),
+      );
+      return { field, control, box };
+    });
+    const form = h(
+      "form",
+      { method: "dialog", novalidate: true },
+      h("h2", {}, title),
+      message ? h("p", {}, message) : null,
+      rows.map((row) => row.box),
+      h(
+        "div",
+        { class: "dialog-actions" },
+        h("button", { type: "button", class: "button secondary", onclick: () => close(null) }, cancel),
+        h("button", { type: "submit", class: "button primary", "data-testid": "dialog-confirm" }, confirm),
+      ),
+    );
+    const dialog = h("dialog", { class: "dialog", "data-testid": "form-dialog" }, form);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      let missing = null;
+      for (const row of rows) {
+        const empty = row.field.required && !row.control.value.trim();
+        row.box.classList.toggle("has-error", empty);
+        if (empty && !missing) missing = row.control;
+      }
+      if (missing) {
+        missing.focus();
+        return;
+      }
+      close(Object.fromEntries(rows.map((row) => [row.field.name, row.control.value.trim()])));
+    });
+    function close(result) {
+      dialog.close();
+      dialog.remove();
+      resolve(result);
+    }
+    dialog.addEventListener("cancel", () => close(null));
+    document.body.append(dialog);
+    dialog.showModal();
+    if (rows.length) rows[0].control.focus();
+  });
+}
+
+/* A photo at display size over the page; tapping anywhere closes it. */
+export function photoViewer(url, alt) {
+  const dialog = h("dialog", { class: "dialog viewer", "data-testid": "photo-viewer" }, h("img", { src: url, alt }));
+  const close = () => {
+    dialog.close();
+    dialog.remove();
+  };
+  dialog.addEventListener("click", close);
+  dialog.addEventListener("cancel", close);
+  document.body.append(dialog);
+  dialog.showModal();
+}
+
 /* Icons drawn inline (no icon font, no emoji: tablets' fonts differ and the app must look the same offline). */
 const ICONS = {
   camera:
@@ -114,6 +186,9 @@ const ICONS = {
   check: "M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4L9 16.2z",
   back: "M15.4 7.4 14 6l-6 6 6 6 1.4-1.4L10.8 12z",
   plus: "M11 5h2v6h6v2h-6v6h-2v-6H5v-2h6z",
+  task: "M19 3h-4.18A3 3 0 0 0 12 1a3 3 0 0 0-2.82 2H5a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h14a2 2 0 0 0 2-2V5a2 2 0 0 0-2-2zm-7 0a1 1 0 1 1 0 2 1 1 0 0 1 0-2zm-2 14-4-4 1.41-1.41L10 14.17l6.59-6.59L18 9l-8 8z",
+  navigate: "M21.7 11.3 12.7 2.3a1 1 0 0 0-1.4 0l-9 9a1 1 0 0 0 0 1.4l9 9a1 1 0 0 0 1.4 0l9-9a1 1 0 0 0 0-1.4zM14 14.5V12h-4v3H8v-4a1 1 0 0 1 1-1h5V7.5l3.5 3.5-3.5 3.5z",
+  clock: "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm.5-13H11v6l5.2 3.2.8-1.3-4.5-2.7V7z",
   sync: "M12 4V1L8 5l4 4V6a6 6 0 0 1 5.7 7.9l1.5 1.5A8 8 0 0 0 12 4zm-5.7 4.1L4.8 6.6A8 8 0 0 0 12 20v3l4-4-4-4v3a6 6 0 0 1-5.7-7.9z",
 };
 

@@ -179,13 +179,14 @@ def test_the_same_inspection_edited_on_two_devices_keeps_the_first_and_records_t
 
 def test_a_rectifier_gets_each_item_refused_not_the_whole_batch(sync, inspection_payload, world):
     inspection = inspection_item(inspection_payload)
-    items = [inspection, finding_item(inspection["id"]), {"type": "task_move", "id": str(uuid.uuid4())}]
+    move = {"type": "task_move", "id": str(uuid.uuid4()), "task": str(uuid.uuid4()), "action": "accept"}
+    items = [inspection, finding_item(inspection["id"]), move]
     results = sync(items, user=world.users.east_rectifier)
     assert statuses(results) == ["refused"] * 3
     assert (
         results[0]["reason"] == results[1]["reason"] == "Only inspectors, volunteers and managers record inspections."
     )
-    assert results[2]["reason"] == "unsupported item type"
+    assert results[2]["reason"] == "No such task for you."
     assert not Inspection.objects.exists()
     assert SyncRefusal.objects.filter(user=world.users.east_rectifier).count() == 3
 
@@ -208,14 +209,6 @@ def test_an_id_used_by_another_person_is_refused(sync, inspection_payload, world
     assert result["status"] == "refused" and "another person" in result["reason"]
     (result,) = sync([finding_item(item["id"])], user=world.users.volunteer)
     assert result["status"] == "refused" and "another person" in result["reason"]
-
-
-def test_task_moves_are_refused_until_tasks_exist(sync):
-    item = {"type": "task_move", "id": str(uuid.uuid4()), "task": str(uuid.uuid4()), "to": "handled"}
-    assert sync([item]) == [
-        {"id": item["id"], "type": "task_move", "status": "refused", "reason": "unsupported item type"}
-    ]
-    assert SyncRefusal.objects.get().item_type == "task_move"
 
 
 @pytest.mark.parametrize(
