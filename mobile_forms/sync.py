@@ -249,7 +249,6 @@ class SyncTaskMoveSerializer(TransitionSerializer):
 
     id = serializers.UUIDField(help_text="The tablet's id of this move: a replay is recorded once.")
     task = serializers.UUIDField()
-    at = serializers.DateTimeField(required=False, allow_null=True, help_text="When the move was made on the device.")
 
 
 class _Unusual(Exception):

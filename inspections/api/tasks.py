@@ -219,6 +219,12 @@ class TransitionSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField(
         required=False, allow_null=True, help_text="request_extension / approve_extension: the new deadline."
     )
+    at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="When the move was made on the device (a move queued offline); the task's times use it when "
+        "plausible (not in the future, not before the task's last move).",
+    )
 
     def to_input(self) -> MoveInput:
         data = self.validated_data
@@ -237,6 +243,7 @@ class TransitionSerializer(serializers.Serializer):
             unit=data.get("unit"),
             due_at=data.get("due_at"),
             client_id=data.get("id"),
+            made_at=data.get("at"),
         )
 
 

@@ -49,6 +49,7 @@ class MoveInput:
     unit: Unit | None = None  # dispatch, resume: the unit to send the task to (default: the task's unit)
     due_at: datetime | None = None  # request / approve an extension: the new deadline
     client_id: uuid.UUID | None = None  # the tablet's id of this move: a replay is recorded once
+    made_at: datetime | None = None  # when the move was made on the device (offline moves arrive later)
 
 
 @dataclass(frozen=True)
@@ -239,9 +240,20 @@ def _photos(task: Task, ids: Sequence[uuid.UUID]) -> list[Photo]:
     return photos
 
 
+def made_at(task: Task, data: MoveInput) -> datetime:
+    """When the move counts as made: the device's time for a move made offline, within what is plausible (not in
+    the future, not before the task's last recorded move); else now. A fix submitted offline before the deadline
+    is on time even if the tablet synced after it."""
+    now = timezone.now()
+    if data.made_at is None or timezone.is_naive(data.made_at):
+        return now
+    last = TaskEvent.objects.filter(task=task).order_by("-at").values_list("at", flat=True).first()
+    return max(min(data.made_at, now), last or task.registered_at)
+
+
 def _check_and_apply_rules(task: Task, move: Move, data: MoveInput, photos: list[Photo]) -> dict:
     """The rules particular to some moves; changes the task's fields (not its status). Returns audit details."""
-    now = timezone.now()
+    now = made_at(task, data)
     action = move.action
     if action in (Action.DISPATCH, Action.RESUME):
         unit = data.unit or task.unit
@@ -329,7 +341,9 @@ def _check_after_photos(task: Task, photos: list[Photo]) -> dict:
 
 
 def _apply(task: Task, move: Move, data: MoveInput, user, photos: list[Photo], extra: dict) -> TaskEvent:
-    now = timezone.now()
+    now = made_at(task, data)
+    if data.made_at is not None:
+        extra = {**extra, "made_at": data.made_at.isoformat()}
     previous = task.status
     task.status = move.target
     if move.action == Action.SUBMIT:

@@ -420,3 +420,24 @@ def test_concurrent_verify_and_reject_leave_one_winner_and_a_consistent_trail(wo
     assert decisions.get().to_status == final.status
     assert decisions.get().from_status == TaskStatus.SUBMITTED
     assert timezone.now() >= final.updated_at
+
+
+def test_a_move_made_offline_counts_from_when_it_was_made_within_reason(task, users):
+    accepted = move(users.rectifier, task, "accept").event.at
+    photo = after_photo(task, users.rectifier, lon=INSIDE[0], lat=INSIDE[1])
+    offline = accepted + dt.timedelta(milliseconds=1)
+    move(users.rectifier, task, "submit", photos=[photo.pk], made_at=offline)
+    submitted = reload(task)
+    assert submitted.submitted_at == offline
+    event = TaskEvent.objects.get(task=task, action="submit")
+    assert event.data["made_at"] == offline.isoformat()
+    assert event.at >= offline  # the audit row keeps the server's time of recording
+
+
+def test_a_device_clock_in_the_future_or_before_the_last_move_is_not_believed(task, users):
+    accepted = move(users.rectifier, task, "accept").event.at
+    move(users.rectifier, task, "start", made_at=accepted - dt.timedelta(days=3))
+    photo = after_photo(task, users.rectifier, lon=INSIDE[0], lat=INSIDE[1])
+    move(users.rectifier, task, "submit", photos=[photo.pk], made_at=timezone.now() + dt.timedelta(days=2))
+    submitted = reload(task)
+    assert accepted <= submitted.submitted_at <= timezone.now()
