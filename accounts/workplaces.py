@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role
 from accounts.permissions import can_edit_places, can_view_map, is_manager
-from inspections.permissions import can_submit_inspection, can_view_inspections
+from inspections.permissions import can_submit_inspection, can_view_inspections, can_view_tasks
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ def workplaces_for(user) -> list[Workplace]:
             description = _("The hotspots you look after, on a map and as a list.")
         places.append(Workplace(_("Map"), description, reverse("map")))
     if is_manager(user):
+        places.append(_tasks(user))
         places.append(_tablet_app())
     if can_view_inspections(user):
         places.append(
@@ -39,6 +41,8 @@ def workplaces_for(user) -> list[Workplace]:
                 reverse("inspections:inspection-list"),
             )
         )
+    if can_view_tasks(user) and not is_manager(user):
+        places.append(_tasks(user))
     if can_edit_places(user) and user.is_staff:
         places.append(
             Workplace(
@@ -59,3 +63,13 @@ def _tablet_app() -> Workplace:
         _("Today's hotspots, checklists and findings with photos, also without a connection."),
         reverse("mobile:app"),
     )
+
+
+def _tasks(user) -> Workplace:
+    if is_manager(user):
+        description = _("Fixes to verify, tasks to triage or assign, and overdue tasks, with evidence and history.")
+    elif user.role == Role.RECTIFIER:
+        description = _("Your unit's tasks with their deadlines, evidence and history.")
+    else:
+        description = _("Fixes to verify in your area, with the photos before and after.")
+    return Workplace(_("Rectification tasks"), description, reverse("tasks:task-list"))

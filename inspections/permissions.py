@@ -67,3 +67,11 @@ def can_verify_task(user, task) -> bool:
 def can_work_on_task(user, task) -> bool:
     """Accept, start, arrive, submit the fix, return, ask for an extension: the task's own unit."""
     return is_task_unit_member(user, task)
+
+
+TASK_PAGE_ROLES = frozenset({Role.INSPECTOR, Role.MANAGER, Role.ADMIN, Role.RECTIFIER})
+
+
+def can_view_tasks(user) -> bool:
+    """The task pages: managers, inspectors (who verify fixes) and the units' members; not volunteers."""
+    return bool(user.is_authenticated and (user.is_superuser or user.role in TASK_PAGE_ROLES))

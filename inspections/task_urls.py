@@ -1,4 +1,11 @@
 """The rectification task pages (/tasks/): managers' queues, task detail, metrics."""
 
+from django.urls import path
+
+from inspections import task_views
+
 app_name = "tasks"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", task_views.task_list, name="task-list"),
+    path("<uuid:pk>/", task_views.task_detail, name="task-detail"),
+]
