@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role
 from accounts.permissions import can_edit_places, can_view_map, is_manager
-from inspections.permissions import can_submit_inspection, can_view_inspections, can_view_metrics
+from inspections.permissions import can_submit_inspection, can_view_inspections, can_view_metrics, can_view_tasks
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,8 @@ def workplaces_for(user) -> list[Workplace]:
     """The places a person works, their main one first: the tablet app for people in the field, the map for
     managers."""
     places: list[Workplace] = []
+    if is_rectifier_with_unit(user):
+        places.append(_tablet_app_for_units())
     if can_submit_inspection(user) and not is_manager(user):
         places.append(_tablet_app())
     if can_view_map(user):
@@ -30,6 +33,7 @@ def workplaces_for(user) -> list[Workplace]:
             description = _("The hotspots you look after, on a map and as a list.")
         places.append(Workplace(_("Map"), description, reverse("map")))
     if is_manager(user):
+        places.append(_tasks(user))
         places.append(_tablet_app())
     if can_view_inspections(user):
         places.append(
@@ -39,6 +43,8 @@ def workplaces_for(user) -> list[Workplace]:
                 reverse("inspections:inspection-list"),
             )
         )
+    if can_view_tasks(user) and not is_manager(user):
+        places.append(_tasks(user))
     if can_view_metrics(user):
         places.append(
             Workplace(
@@ -67,3 +73,25 @@ def _tablet_app() -> Workplace:
         _("Today's hotspots, checklists and findings with photos, also without a connection."),
         reverse("mobile:app"),
     )
+
+
+def is_rectifier_with_unit(user) -> bool:
+    return bool(user.is_authenticated and user.role == Role.RECTIFIER and user.unit_id is not None)
+
+
+def _tablet_app_for_units() -> Workplace:
+    return Workplace(
+        _("Tablet app"),
+        _("Your unit's tasks on a map and as a list: arrive, photograph the fix, submit, also without a connection."),
+        reverse("mobile:app"),
+    )
+
+
+def _tasks(user) -> Workplace:
+    if is_manager(user):
+        description = _("Fixes to verify, tasks to triage or assign, and overdue tasks, with evidence and history.")
+    elif user.role == Role.RECTIFIER:
+        description = _("Your unit's tasks with their deadlines, evidence and history.")
+    else:
+        description = _("Fixes to verify in your area, with the photos before and after.")
+    return Workplace(_("Rectification tasks"), description, reverse("tasks:task-list"))

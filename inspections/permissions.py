@@ -76,3 +76,11 @@ def can_view_metrics(user) -> bool:
     if user.role == Role.RECTIFIER and not user.is_superuser:
         return user.unit_id is not None
     return bool(user.is_superuser or user.role in (Role.INSPECTOR, Role.MANAGER, Role.ADMIN))
+
+
+TASK_PAGE_ROLES = frozenset({Role.INSPECTOR, Role.MANAGER, Role.ADMIN, Role.RECTIFIER})
+
+
+def can_view_tasks(user) -> bool:
+    """The task pages: managers, inspectors (who verify fixes) and the units' members; not volunteers."""
+    return bool(user.is_authenticated and (user.is_superuser or user.role in TASK_PAGE_ROLES))

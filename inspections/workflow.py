@@ -13,8 +13,10 @@ Who:
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -109,6 +111,16 @@ MOVES: dict[str, Move] = {move.action.value: move for move in _MOVES}
 PUBLIC_ACTIONS = [move.action.value for move in _MOVES if move.actor != Actor.SYSTEM]
 # Moves that stay in the state they start from and are still recorded (arriving twice is two arrivals).
 RECORDED_IN_PLACE = frozenset({Action.CHECK_IN})
+
+
+def overdue_q(now: datetime) -> Q:
+    """Still with the unit after its deadline (超期)."""
+    return Q(status__in=WITH_UNIT, due_at__lt=now)
+
+
+def is_overdue(task, now: datetime) -> bool:
+    """The same as ``overdue_q``, for a task in hand."""
+    return task.status in WITH_UNIT and task.due_at is not None and task.due_at < now
 
 
 def moves_from(status: str) -> list[Move]:

@@ -6,7 +6,7 @@ import django_filters
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,12 +29,7 @@ from inspections.geofence import geofence_radius_m
 from inspections.models import Photo, PhotoRole, Task, TaskEvent, TaskStatus
 from inspections.selectors import tasks_for_user
 from inspections.services.tasks import MoveInput, allowed_moves, task_transition
-from inspections.workflow import PUBLIC_ACTIONS, WITH_UNIT
-
-
-def overdue_q(now=None) -> Q:
-    """Still with the unit after its deadline (超期)."""
-    return Q(status__in=WITH_UNIT, due_at__lt=now or timezone.now())
+from inspections.workflow import PUBLIC_ACTIONS, is_overdue, overdue_q
 
 
 class TaskFilter(django_filters.FilterSet):
@@ -55,7 +50,7 @@ class TaskFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+        return queryset.filter(overdue_q(timezone.now())) if value else queryset.exclude(overdue_q(timezone.now()))
 
     def filter_near(self, queryset, name, value):
         point = parse_near(value)
@@ -122,7 +117,7 @@ class TaskSerializer(serializers.ModelSerializer):
         ]
 
     def get_overdue(self, task) -> bool:
-        return bool(task.status in WITH_UNIT and task.due_at is not None and task.due_at < timezone.now())
+        return is_overdue(task, timezone.now())
 
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_distance_m(self, task):

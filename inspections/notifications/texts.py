@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -71,11 +71,7 @@ def message_for(event: str, task: Task, *, deadline: datetime | None = None) -> 
 
 
 def task_path(task: Task) -> str:
-    try:
-        return reverse("tasks:task-detail", args=[task.pk])
-    except NoReverseMatch:
-        # The task pages are mounted under /tasks/ (config/urls.py); the same address before they name it.
-        return f"/tasks/{task.pk}/"
+    return reverse("tasks:task-detail", args=[task.pk])
 
 
 def task_url(task: Task) -> str:
