@@ -240,17 +240,18 @@ def test_all_tasks_filters(client, world, west_task, east_task):
 
 
 def test_the_list_is_paginated_in_a_bounded_number_of_queries(client, world, phase, django_assert_max_num_queries):
-    """Session, user, scope, counts, page count, tasks, photos, flags, submissions, their photos: 10, for 3 or 27."""
+    """Session, user, unread notifications, scope, counts, page count, tasks, photos, flags, submissions, their
+    photos: 11, for 3 or 27."""
     for i in range(27):
         task = report(world.users.inspector, phase, lon=WEST[0] + 0.0001 * i, lat=WEST[1], seed=20 + i)
         if i < 26:
             submit_fix(world.users.rectifier, task, seed=40 + i)
     client.force_login(world.users.manager)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         page = client.get(LIST, {"queue": "verification"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert len(shown(page)) == 25 and "26 tasks" in page and "Page 1 of 2" in page
     # The filters add their choices: units, communities, problem types.
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         page = client.get(LIST, {"queue": "all", "page": 2}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert len(shown(page)) == 2 and "27 tasks" in page
 
@@ -498,7 +499,7 @@ def test_posting_needs_the_csrf_token(world, submitted):
 
 def test_the_task_page_is_read_in_a_bounded_number_of_queries(client, world, submitted, django_assert_max_num_queries):
     client.force_login(world.users.manager)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):  # with the navigation's unread notifications
         assert client.get(detail(submitted)).status_code == 200
 
 
