@@ -36,6 +36,8 @@ class EvidenceStamp:
     longitude: float | None = None
     hotspot: str | None = None
     inspector: str | None = None
+    # Who took it, as the stamp says it: the inspector (巡查员) of a problem, the rectifier (整改人) of a fix.
+    taken_by: str = "巡查员"
 
     def lines(self) -> tuple[str, ...]:
         # Chinese by design, whatever the request language: the stamp is part of the evidence, like a paper form.
@@ -47,7 +49,7 @@ class EvidenceStamp:
         if self.hotspot:
             lines.append(f"点位：{self.hotspot}")
         if self.inspector:
-            lines.append(f"巡查员：{self.inspector}")
+            lines.append(f"{self.taken_by}：{self.inspector}")
         return tuple(lines)
 
 

@@ -97,8 +97,16 @@ def _stamp(user, upload: Upload) -> EvidenceStamp:
         latitude=lat,
         longitude=lon,
         hotspot=hotspot.name if hotspot else None,
-        inspector=user.get_full_name() or user.username,
+        inspector=_photographer(user, upload.role),
+        taken_by="整改人" if upload.role == PhotoRole.AFTER else "巡查员",
     )
+
+
+def _photographer(user, role: str) -> str:
+    name = user.get_full_name() or user.username
+    if role == PhotoRole.AFTER and user.unit_id is not None:
+        return f"{name}（{user.unit.name}）"
+    return name
 
 
 def _reuse_flag(phash: int, sha256: str, upload: Upload) -> tuple[Flag | None, Photo | None]:

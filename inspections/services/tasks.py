@@ -355,6 +355,7 @@ def _apply(task: Task, move: Move, data: MoveInput, user, photos: list[Photo], e
         task=task,
         client_id=data.client_id,
         action=move.action.value,
+        at=timezone.now(),
         from_status=previous,
         to_status=task.status,
         actor=user,

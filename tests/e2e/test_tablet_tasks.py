@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from fixtures.sample_photos import evidence_jpeg
 from geo.models import Hotspot
-from inspections.models import CalendarDay, Photo, PhotoRole, ProblemType, Severity, Task, TaskEvent, TaskStatus
+from inspections.models import Photo, PhotoRole, ProblemType, Severity, Task, TaskEvent, TaskStatus
 from inspections.problem_types import ensure_default_problem_types
 from inspections.services.inspections import FindingInput, InspectionInput, inspection_submit
 from inspections.services.photos import Upload, photo_upload
@@ -102,12 +102,9 @@ def report(inspector, phase, hotspot, problem: str, severity: str, description: 
 @pytest.fixture
 def rectification_day(demo):
     """Three tasks of the demo rectifier's unit, from the demo inspector's findings: one to fix now, one overdue
-    (its problem type is to be fixed the same day) and one the unit has already accepted."""
+    (its deadline set an hour ago) and one the unit has already accepted."""
     ensure_default_problem_types()
     phase = running_phase("创建首都文明区 · 整改测试", "Capital civilized district · rectification test")
-    # Today counts as a working day whatever the date of the run, so that a same-day deadline is already past.
-    CalendarDay.objects.update_or_create(date=timezone.localdate(), defaults={"is_working_day": True})
-    ProblemType.objects.filter(code="safety_hazard").update(deadline_days_severe=0)
     users = get_user_model().objects.in_bulk(["inspector", "rectifier"], field_name="username")
     inspector, rectifier = users["inspector"], users["rectifier"]
     hotspots = [
@@ -120,6 +117,7 @@ def rectification_day(demo):
     overdue = report(inspector, phase, hotspots[1], "safety_hazard", Severity.SEVERE, "井盖缺失，行人易跌落", 62)
     accepted = report(inspector, phase, hotspots[2], "exposed_garbage", Severity.MINOR, "绿地内散落塑料袋", 63)
     task_transition(user=rectifier, task_id=accepted.pk, data=MoveInput(action="accept", note="已安排保洁"))
+    Task.objects.filter(pk=overdue.pk).update(due_at=timezone.now() - dt.timedelta(hours=1))
     for task in (main, overdue, accepted):
         task.refresh_from_db()
         assert task.unit == rectifier.unit and task.due_at is not None

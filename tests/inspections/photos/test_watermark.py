@@ -87,3 +87,10 @@ def test_tiny_pictures_survive_the_watermark():
     for size in [(8, 8), (40, 30), (120, 16)]:
         photo = process_photo(encode(Image.new("RGB", size, (200, 200, 200)), "PNG"), watermark=STAMP)
         assert photo.display_size == size
+
+
+def test_a_fix_is_stamped_with_the_rectifier_and_the_unit():
+    from inspections.photos.watermark import EvidenceStamp
+
+    stamp = EvidenceStamp(inspector="李娜（东关社区居委会）", taken_by="整改人")
+    assert stamp.lines() == ("整改人：李娜（东关社区居委会）",)
