@@ -6,7 +6,8 @@ from django.db.models import Q, QuerySet
 from accounts.models import Role
 from accounts.permissions import is_admin
 from geo.geodesy import degrees_for_metres, distance_m
-from geo.selectors import scope_root
+from geo.models import Unit
+from geo.selectors import scope_root, units_for_user
 from inspections.models import Finding, Inspection, Photo, Task
 
 
@@ -55,6 +56,13 @@ def tasks_for_user(user) -> QuerySet[Task]:
     if user.role == Role.RECTIFIER:
         return qs.filter(unit_id=user.unit_id) if user.unit_id else qs.none()
     return qs.filter(_own_or_in_area(user, Q(finding__created_by=user)))
+
+
+def dispatch_units(user, task: Task) -> QuerySet[Unit]:
+    """The active units a manager may send a task to: those of their area, and those serving the task's place (a
+    squad of the whole district, say)."""
+    serving = Q(service_area__covers=task.location)
+    return Unit.objects.filter(Q(pk__in=units_for_user(user).values("pk")) | serving, active=True).order_by("name")
 
 
 def can_view_task(user, task: Task) -> bool:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from geo.selectors import jurisdictions_for_user, units_for_user
 from inspections.models import ProblemType, TaskStatus
+from inspections.selectors import dispatch_units
 from inspections.services.tasks import MoveInput
 from inspections.views import COMMUNITY_LEVEL, DateInput
 from inspections.workdays import business_hours
@@ -81,9 +82,9 @@ class MoveForm(forms.Form):
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, task, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units_for_user(user).filter(active=True)
+        self.fields["unit"].queryset = dispatch_units(user, task)
         self.fields["unit"].label_from_instance = lambda unit: unit.display_name
 
     def to_input(self) -> MoveInput:

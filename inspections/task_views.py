@@ -195,7 +195,7 @@ def _move_forms(user, task: Task, allowed: list[str], posted: MoveForm | None) -
         if posted is not None and posted.data.get("action") == action:
             form = posted
         else:
-            form = MoveForm(initial=_initial(task, action), user=user, auto_id=f"{action}-%s")
+            form = MoveForm(initial=_initial(task, action), user=user, task=task, auto_id=f"{action}-%s")
         if move.needs_note:
             form.fields["note"].widget.attrs.update(required=True, placeholder=_("Say why"))
         if action in (Action.DISPATCH, Action.RESUME):
@@ -386,7 +386,7 @@ def task_detail(request: HttpRequest, pk) -> HttpResponse:
         return _render_detail(request, task)
 
     action = request.POST.get("action")
-    form = MoveForm(request.POST, user=user, auto_id=f"{action if action in PAGE_ACTIONS else 'move'}-%s")
+    form = MoveForm(request.POST, user=user, task=task, auto_id=f"{action if action in PAGE_ACTIONS else 'move'}-%s")
     if not form.is_valid():
         for name, errors in form.errors.items():
             label = form.fields[name].label if name in form.fields and name != "__all__" else ""

@@ -29,7 +29,7 @@ from inspections.geofence import metres_outside, photo_position
 from inspections.models import Finding, FlagCode, Photo, PhotoRole, Task, TaskEvent, TaskOrigin, TaskStatus
 from inspections.notifications import notify_move
 from inspections.permissions import can_manage_task, can_verify_task, can_work_on_task
-from inspections.selectors import can_view_task
+from inspections.selectors import can_view_task, dispatch_units
 from inspections.services.bulk_insert import insert_new
 from inspections.workdays import CalendarError, WorkCalendar
 from inspections.workflow import MOVES, RECORDED_IN_PLACE, Action, Actor, Move, moves_from
@@ -221,7 +221,7 @@ def _transition(user, task_id, move: Move, data: MoveInput) -> MoveResult:
     if move.needs_note and not note:
         raise ValidationError({"note": _("Say why (a note is required for “%(action)s”).") % {"action": move.label}})
     photos = _photos(task, data.photos)
-    extra = _check_and_apply_rules(task, move, data, photos)
+    extra = _check_and_apply_rules(user, task, move, data, photos)
     event = _apply(task, move, data, user, photos, extra)
     return MoveResult(task, event, True)
 
@@ -251,7 +251,7 @@ def made_at(task: Task, data: MoveInput) -> datetime:
     return max(min(data.made_at, now), last or task.registered_at)
 
 
-def _check_and_apply_rules(task: Task, move: Move, data: MoveInput, photos: list[Photo]) -> dict:
+def _check_and_apply_rules(user, task: Task, move: Move, data: MoveInput, photos: list[Photo]) -> dict:
     """The rules particular to some moves; changes the task's fields (not its status). Returns audit details."""
     now = made_at(task, data)
     action = move.action
@@ -261,6 +261,10 @@ def _check_and_apply_rules(task: Task, move: Move, data: MoveInput, photos: list
             raise ValidationError({"unit": _("Choose the unit to dispatch this task to.")})
         if not unit.active:
             raise ValidationError({"unit": _("The unit %(unit)s is not active.") % {"unit": unit}})
+        if not dispatch_units(user, task).filter(pk=unit.pk).exists():
+            raise ValidationError(
+                {"unit": _("The unit %(unit)s is neither in your area nor serving this place.") % {"unit": unit}}
+            )
         task.unit = unit
         task.dispatched_at = task.dispatched_at or now
         task.due_at, problem = deadline(task, now, WorkCalendar())

@@ -441,3 +441,19 @@ def test_a_device_clock_in_the_future_or_before_the_last_move_is_not_believed(ta
     move(users.rectifier, task, "submit", photos=[photo.pk], made_at=timezone.now() + dt.timedelta(days=2))
     submitted = reload(task)
     assert accepted <= submitted.submitted_at <= timezone.now()
+
+
+def test_a_manager_dispatches_to_units_of_their_area_or_serving_the_place(world, phase, users):
+    south = make_task(world, phase)  # west community, south of the squad's corridor
+    north = make_task(world, phase, lon=116.215, lat=39.852)  # inside the squad's corridor (priority 10)
+    assert north.unit == world.squad
+    for task in (south, north):
+        move(users.manager, task, "defer", note="待核实")
+    # The squad belongs to the whole area, not to the west community, but serves the northern place.
+    with pytest.raises(ValidationError, match="neither in your area nor serving this place"):
+        move(users.west_manager, south, "resume", unit=world.squad)
+    move(users.west_manager, north, "resume", unit=world.squad)
+    with pytest.raises(ValidationError, match="neither in your area"):
+        move(users.west_manager, south, "resume", unit=world.school)
+    move(users.west_manager, south, "resume", unit=world.property_manager)
+    assert (reload(south).unit, reload(north).unit) == (world.property_manager, world.squad)
