@@ -143,7 +143,9 @@ def open_app(page, sign_in):
     page.wait_for_function("navigator.serviceWorker.controller !== null")
 
 
-def test_a_rectifier_fixes_a_task_offline_and_the_submission_arrives_once(page, rectification_day, sign_in, screenshot):
+def test_a_rectifier_fixes_a_task_offline_it_arrives_once_and_a_manager_verifies_it(
+    page, rectification_day, sign_in, screenshot
+):
     main, overdue = rectification_day["main"], rectification_day["overdue"]
     near = offset(main.location, east_m=8, north_m=6)
     stand(page, *near)
@@ -262,6 +264,32 @@ def test_a_rectifier_fixes_a_task_offline_and_the_submission_arrives_once(page, 
     expect(detail).to_have_attribute("data-status", "submitted")
     expect(detail.locator("[data-testid=task-trail] li")).to_have_count(4)
     assert page.viewport_size == LANDSCAPE
+
+    # At the office, a manager sees the fix beside the problem in the verification queue and verifies it.
+    office = page.context.browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    office.set_default_timeout(20_000)
+    desk = office.new_page()
+    desk.goto(f"{live_url(page)}/accounts/login/")
+    desk.fill("#id_username", "manager")
+    desk.fill("#id_password", "wenming2026")
+    desk.click("button[type=submit]")
+    desk.wait_for_url("**/")
+    desk.goto(f"{live_url(page)}/tasks/?queue=verification")
+    card = desk.locator(f"[data-testid=verification-queue] [data-task='{main.pk}']")
+    expect(card.locator(".before-after section")).to_have_count(2)
+    expect(card.locator("img")).to_have_count(2)  # the inspector's before-photo, the rectifier's after-photo
+    card.locator("[data-testid=verify]").click()
+    desk.wait_for_load_state("load")
+    expect(desk.locator(".messages .success")).to_be_visible()
+    office.close()
+    main.refresh_from_db()
+    assert main.status == TaskStatus.VERIFIED
+    verify = TaskEvent.objects.get(task=main, action="verify")
+    assert verify.actor.username == "manager" and verify.from_status == TaskStatus.SUBMITTED
+
+
+def live_url(page) -> str:
+    return re.match(r"https?://[^/]+", page.url).group(0)
 
 
 def test_a_rectifier_asks_for_more_time_and_returns_a_task_that_is_not_theirs(page, rectification_day, sign_in):
