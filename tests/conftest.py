@@ -64,10 +64,12 @@ def world(db):
 
     from accounts.models import Role
     from geo.categories import ensure_default_categories
+    from inspections.problem_types import ensure_default_problem_types
     from geo.models import JurisdictionKind, UnitKind
     from tests.factories import HotspotFactory, JurisdictionFactory, UnitFactory, UserFactory, box
 
     ensure_default_categories()
+    ensure_default_problem_types()  # a transactional test before this one flushed the migration's rows
     describe_calendar_years()
     district = JurisdictionFactory(code="110106", name="丰台区", kind=JurisdictionKind.DISTRICT)
     area = JurisdictionFactory(
