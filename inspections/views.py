@@ -215,7 +215,7 @@ def inspection_detail(request, pk):
     findings = list(
         findings_for_user(user)
         .filter(inspection=inspection)
-        .select_related("likely_duplicate_of__inspection__hotspot", "likely_duplicate_of__problem_type")
+        .select_related("likely_duplicate_of__inspection__hotspot", "likely_duplicate_of__problem_type", "task__unit")
         .prefetch_related(Prefetch("photos", queryset=photos, to_attr="photo_list"))
         .order_by("created_at", "pk")
     )

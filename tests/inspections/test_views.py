@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from django.utils import timezone
 
-from inspections.models import Campaign, FlagCode, Inspection, Phase, PhaseKind, PhotoFlag
+from inspections.models import Campaign, FlagCode, Inspection, Phase, PhaseKind, PhotoFlag, Task
 from tests.inspections.conftest import as_upload, photo_bytes
 
 pytestmark = pytest.mark.django_db
@@ -218,6 +218,8 @@ def test_detail_shows_answers_findings_photos_flags_and_map_data(client, world, 
     assert [f["id"] for f in data["findings"]] == [east["finding"]]
     assert {p["id"]: p["flagged"] for p in data["photos"]} == {str(east["near"]): False, str(east["far"]): True}
     assert 'id="inspection-map-data"' in page
+    task = Task.objects.get(finding_id=east["finding"])
+    assert re.search(rf'data-testid="finding-task"><a href="/tasks/{task.pk}/">(Dispatched|Awaiting triage)</a>', page)
 
 
 def test_thumbnails_on_the_page_are_served_to_the_same_session(client, world, east):
