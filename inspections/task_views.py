@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
+from accounts.permissions import is_manager
 from inspections.errors import Conflict, MoveForbidden, NotVisible
 from inspections.geofence import geofence_radius_m, metres_outside, photo_position
 from inspections.models import FlagCode, Photo, PhotoFlag, PhotoRole, Task, TaskEvent, TaskStatus
@@ -37,6 +38,7 @@ from inspections.services.tasks import REGISTER, allowed_moves, task_transition
 from inspections.task_forms import FIELD_ACTIONS, PAGE_ACTIONS, MoveForm, TaskListFilter
 from inspections.task_queues import LABELS, Queue, queue_counts, queue_tasks, queues_for
 from inspections.views import NUMBER_FORMATS, PAGE_SIZE, UNITS, community_of
+from inspections.workdays import unknown_year_within
 from inspections.workflow import MOVES, Action, Move, is_overdue
 
 # Thumbnails per side (before / after) in a row of the list; the detail page shows them all.
@@ -105,6 +107,10 @@ class Tab:
     active: bool
 
 
+# Deadlines reach this many working days ahead at most (a minor problem takes 5 by default): warn before that.
+CALENDAR_LOOKAHEAD_DAYS = 10
+
+
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -159,6 +165,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "active_filters": active_filters,
             "now": now,
             "is_rectifier": is_rectifier,
+            "unknown_year": unknown_year_within(now, CALENDAR_LOOKAHEAD_DAYS) if is_manager(user) else None,
         },
     )
 

@@ -211,6 +211,16 @@ class WorkCalendar:
         return timezone.make_aware(dt.datetime.combine(day, time), self.tz)
 
 
+def unknown_year_within(start: dt.datetime, days: int) -> int | None:
+    """The first year the calendar cannot describe within ``days`` working days of ``start``, or None: a deadline
+    that far would be left empty, so the office should enter that year now."""
+    try:
+        WorkCalendar().add_working_days(start, days)
+    except CalendarUnknown as error:
+        return error.year
+    return None
+
+
 def is_working_day(day: dt.date) -> bool:
     """True on a working day (a make-up weekend day included); raises CalendarUnknown for an undescribed year."""
     return WorkCalendar().is_working_day(day)

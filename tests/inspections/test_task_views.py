@@ -241,17 +241,17 @@ def test_all_tasks_filters(client, world, west_task, east_task):
 
 def test_the_list_is_paginated_in_a_bounded_number_of_queries(client, world, phase, django_assert_max_num_queries):
     """Session, user, unread notifications, scope, counts, page count, tasks, photos, flags, submissions, their
-    photos: 11, for 3 or 27."""
+    photos, the calendar's days of the coming weeks: 12, for 3 or 27."""
     for i in range(27):
         task = report(world.users.inspector, phase, lon=WEST[0] + 0.0001 * i, lat=WEST[1], seed=20 + i)
         if i < 26:
             submit_fix(world.users.rectifier, task, seed=40 + i)
     client.force_login(world.users.manager)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         page = client.get(LIST, {"queue": "verification"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert len(shown(page)) == 25 and "26 tasks" in page and "Page 1 of 2" in page
     # The filters add their choices: units, communities, problem types.
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         page = client.get(LIST, {"queue": "all", "page": 2}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert len(shown(page)) == 2 and "27 tasks" in page
 
@@ -529,3 +529,19 @@ def test_navigation_and_home_tiles(client, world):
     assert 'href="/tasks/"' in rectifier_home
     volunteer_home = get(client, world.users.volunteer, "/")
     assert 'href="/tasks/"' not in volunteer_home
+
+
+def test_managers_are_warned_when_the_calendar_does_not_reach_the_coming_deadlines(
+    client, world, west_task, monkeypatch
+):
+    from inspections import task_views
+    from inspections.models import CalendarDay
+
+    assert 'data-testid="calendar-warning"' not in get(client, world.users.manager)
+    # Two years of working days ahead, with the office's days removed, certainly reach a year nobody described.
+    CalendarDay.objects.all().delete()
+    monkeypatch.setattr(task_views, "CALENDAR_LOOKAHEAD_DAYS", 500)
+    page = get(client, world.users.manager)
+    warning = re.search(r'data-testid="calendar-warning">(.*?)</p>', page, flags=re.S).group(1)
+    assert "does not know" in warning and "Calendar days" in warning
+    assert 'data-testid="calendar-warning"' not in get(client, world.users.rectifier)
