@@ -92,6 +92,7 @@ class WorkCalendar:
         self.hours = hours or business_hours()
         self.tz = tz or timezone.get_default_timezone()
         self._overrides: dict[int, dict[dt.date, bool]] = {}
+        self._added: dict[tuple[dt.datetime, int], dt.datetime] = {}  # a batch of tasks shares a few deadlines
 
     # Days
 
@@ -128,6 +129,11 @@ class WorkCalendar:
         """
         if days < 0:
             raise ValueError(_("The number of working days cannot be negative."))
+        if (start, days) not in self._added:
+            self._added[start, days] = self._add_working_days(start, days)
+        return self._added[start, days]
+
+    def _add_working_days(self, start: dt.datetime, days: int) -> dt.datetime:
         local = self._local(start)
         day, time = local.date(), local.time()
         if not self.is_working_day(day) or time >= self.hours.end:

@@ -6,6 +6,6 @@ from the periodic job (``task_reminders_send``: ``manage.py send_task_reminders`
 an event has a key, so it is recorded once per person and once per unit and sent at most once.
 """
 
-from inspections.notifications.moves import notify_move
+from inspections.notifications.moves import notify_move, notify_moves
 
-__all__ = ["notify_move"]
+__all__ = ["notify_move", "notify_moves"]

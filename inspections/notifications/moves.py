@@ -1,11 +1,13 @@
 """The events a task's move causes: a new task for the unit it is dispatched to, and a rejected fix."""
 
 import logging
+from collections import defaultdict
 
+from geo.models import Unit
 from inspections.models import NotificationEvent, TaskEvent, TaskStatus
 from inspections.notifications.jobs import deliver_notifications
-from inspections.notifications.occurrences import Occurrence, move_occurrence, occurrence_record
-from inspections.notifications.recipients import unit_members
+from inspections.notifications.occurrences import Occurrence, move_occurrence, occurrences_record
+from inspections.notifications.recipients import units_members
 from inspections.notifications.texts import TASK_RELATIONS
 from inspections.workflow import Action
 
@@ -15,40 +17,60 @@ logger = logging.getLogger(__name__)
 NEW_TASK_ACTIONS = frozenset({"register", Action.DISPATCH, Action.RESUME})
 
 
-def occurrence_of_move(task_event: TaskEvent) -> Occurrence | None:
-    if task_event.to_status == TaskStatus.DISPATCHED and task_event.action in NEW_TASK_ACTIONS:
-        return move_occurrence(NotificationEvent.NEW_TASK, task_event)
-    if task_event.action == Action.REJECT:
-        return move_occurrence(NotificationEvent.FIX_REJECTED, task_event)
+def event_of_move(action: str, to_status: str) -> str | None:
+    """The notification event a move causes, if any."""
+    if to_status == TaskStatus.DISPATCHED and action in NEW_TASK_ACTIONS:
+        return NotificationEvent.NEW_TASK
+    if action == Action.REJECT:
+        return NotificationEvent.FIX_REJECTED
     return None
 
 
-def move_record(event_id: int) -> list[str]:
-    """Record the notifications of one move for the members of the task's unit; returns the occurrence keys."""
-    task_event = (
-        TaskEvent.objects.select_related(*(f"task__{relation}" for relation in TASK_RELATIONS))
-        .filter(pk=event_id)
-        .first()
+def occurrence_of_move(task_event: TaskEvent) -> Occurrence | None:
+    event = event_of_move(task_event.action, task_event.to_status)
+    return move_occurrence(event, task_event) if event is not None else None
+
+
+def moves_record(event_ids: list[int]) -> list[str]:
+    """Record the notifications of moves for the members of each task's unit; returns the occurrence keys.
+
+    A few queries however many moves: a batch of findings registers hundreds of tasks at once."""
+    causing = {
+        pk: unit_id
+        for pk, action, to_status, unit_id in TaskEvent.objects.filter(
+            pk__in=event_ids, unit__isnull=False
+        ).values_list("pk", "action", "to_status", "unit_id")
+        if event_of_move(action, to_status) is not None
+    }
+    if not causing:
+        return []
+    units = set(causing.values())
+    members = defaultdict(list)
+    for user in units_members(units):
+        members[user.unit_id].append(user)
+    robots = set(Unit.objects.filter(pk__in=units, active=True).exclude(webhook_url="").values_list("pk", flat=True))
+    # Only the moves with somebody to tell are read whole.
+    task_events = TaskEvent.objects.select_related(*(f"task__{relation}" for relation in TASK_RELATIONS)).filter(
+        pk__in=causing, unit_id__in=set(members) | robots
     )
-    if task_event is None or task_event.unit_id is None:
-        return []
-    occurrence = occurrence_of_move(task_event)
-    if occurrence is None:
-        return []
-    recorded = occurrence_record(occurrence, unit_members(task_event.unit_id))
-    return [occurrence.key] if recorded else []
+    return occurrences_record((occurrence_of_move(event), members[event.unit_id]) for event in task_events)
 
 
 def notify_move(event_id: int) -> None:
-    """Called after the commit of each task move: records the events it causes, then sends them.
+    """Called after the commit of each task move: records the events it causes, then sends them."""
+    notify_moves([event_id])
 
-    The move is committed whatever happens here: a failure is logged, and what was recorded but not sent is sent
+
+def notify_moves(event_ids: list[int]) -> None:
+    """``notify_move`` for the moves of one commit (the tasks a sync batch registered).
+
+    The moves are committed whatever happens here: a failure is logged, and what was recorded but not sent is sent
     by the reminder job.
     """
     try:
-        keys = move_record(event_id)
+        keys = moves_record(event_ids)
     except Exception:
-        logger.exception("Could not record the notifications of task move %s.", event_id)
+        logger.exception("Could not record the notifications of task moves %s.", event_ids)
         return
     if not keys:
         return
@@ -59,4 +81,4 @@ def notify_move(event_id: int) -> None:
         else:
             deliver_notifications.delay(keys)
     except Exception:
-        logger.exception("Could not send the notifications of task move %s now; the reminder job retries.", event_id)
+        logger.exception("Could not send the notifications of task moves %s now; the reminder job retries.", event_ids)

@@ -67,26 +67,34 @@ def occurrence_record(occurrence: Occurrence, recipients: Iterable) -> bool:
 
     Returns False when there was nobody to tell (no recipient, no robot).
     """
-    task = occurrence.task
-    people = {user.pk: user for user in recipients}
-    notifications = [
-        Notification(recipient_id=pk, task=task, event=occurrence.event, key=occurrence.key) for pk in sorted(people)
-    ]
-    deliveries = []
-    unit = task.unit
-    if unit is not None and unit.active and unit.webhook_url:
-        deliveries.append(
-            WebhookDelivery(
-                unit=unit,
-                task=task,
-                event=occurrence.event,
-                key=occurrence.key,
-                payload=webhook_payload(occurrence, unit),
+    return bool(occurrences_record([(occurrence, recipients)]))
+
+
+def occurrences_record(told: Iterable[tuple[Occurrence, Iterable]]) -> list[str]:
+    """``occurrence_record`` for many occurrences at once (two inserts); returns the keys of those with somebody to
+    tell."""
+    notifications, deliveries, keys = [], [], []
+    for occurrence, recipients in told:
+        task = occurrence.task
+        people = sorted({user.pk for user in recipients})
+        rows = [Notification(recipient_id=pk, task=task, event=occurrence.event, key=occurrence.key) for pk in people]
+        unit = task.unit
+        if unit is not None and unit.active and unit.webhook_url:
+            deliveries.append(
+                WebhookDelivery(
+                    unit=unit,
+                    task=task,
+                    event=occurrence.event,
+                    key=occurrence.key,
+                    payload=webhook_payload(occurrence, unit),
+                )
             )
-        )
-    if not notifications and not deliveries:
-        return False
-    with transaction.atomic():
-        Notification.objects.bulk_create(notifications, ignore_conflicts=True)
-        WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
-    return True
+        elif not rows:
+            continue
+        notifications += rows
+        keys.append(occurrence.key)
+    if keys:
+        with transaction.atomic():
+            Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+            WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+    return keys

@@ -11,7 +11,12 @@ from inspections.permissions import in_task_area
 
 def unit_members(unit_id: int) -> QuerySet[User]:
     """The active members of a rectification unit (role rectifier)."""
-    return User.objects.filter(unit_id=unit_id, role=Role.RECTIFIER, is_active=True)
+    return units_members([unit_id])
+
+
+def units_members(unit_ids) -> QuerySet[User]:
+    """The active members of these rectification units (role rectifier)."""
+    return User.objects.filter(unit_id__in=unit_ids, role=Role.RECTIFIER, is_active=True)
 
 
 class Escalation:

@@ -4,7 +4,9 @@ Declared per backend, like `django.contrib.gis` backends declare features:
 
 - PostgreSQL/PostGIS: one ``INSERT … SELECT * FROM unnest(%s::type[], …)`` per model, one array parameter per
   column. The values are those `bulk_create` would send (each field's `pre_save` and `get_db_prep_save`), so the
-  rows are the same; only the statement differs (no 500-row VALUES list to compile, adapt and parse).
+  rows are the same; only the statement differs (no 500-row VALUES list to compile, adapt and parse). Rows of a
+  model with an automatic primary key take their ids from its sequence first (one ``nextval`` query), as the
+  database would give them.
 - any other backend (SpatiaLite): `bulk_create` itself.
 
 Either way a row whose primary key is taken raises IntegrityError (nothing is skipped silently), no signals are
@@ -17,6 +19,7 @@ from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import connections, router
 from django.db.models import Model
+from django.db.models.fields import AutoFieldMixin
 
 
 def insert_new(
@@ -32,9 +35,11 @@ def insert_new(
     alias = router.db_for_write(model)
     connection = connections[alias]
     fields = list(model._meta.concrete_fields)
+    if connection.vendor == "postgresql" and all(obj.pk is None for obj in objs):
+        _take_ids(model, objs, connection)
     if (
         connection.vendor != "postgresql"
-        or any(f.db_returning or f.generated for f in fields)
+        or any((f.db_returning and not f.primary_key) or f.generated for f in fields)
         or any(obj.pk is None for obj in objs)
     ):
         model.objects.using(alias).bulk_create(objs)
@@ -55,6 +60,20 @@ def insert_new(
     for obj in objs:
         obj._state.adding = False
         obj._state.db = alias
+
+
+def _take_ids(model: type[Model], objs: Sequence[Model], connection) -> None:
+    """Ids from the automatic primary key's sequence, for rows that have none (else they stay without)."""
+    pk = model._meta.pk
+    if not isinstance(pk, AutoFieldMixin):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, pk.column, len(objs)],
+        )
+        for obj, (value,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = value
 
 
 def _columns(fields, objs, connection, known_ewkb) -> tuple[list[list], list[str], list[str]]:

@@ -27,7 +27,7 @@ from geo.models import Unit
 from inspections.errors import Conflict, MoveForbidden, NotVisible
 from inspections.geofence import metres_outside, photo_position
 from inspections.models import Finding, FlagCode, Photo, PhotoRole, Task, TaskEvent, TaskOrigin, TaskStatus
-from inspections.notifications import notify_move
+from inspections.notifications import notify_move, notify_moves
 from inspections.permissions import can_manage_task, can_verify_task, can_work_on_task
 from inspections.selectors import can_view_task, dispatch_units
 from inspections.services.bulk_insert import insert_new
@@ -138,9 +138,8 @@ def tasks_register(findings: Iterable[Finding], *, calendar: WorkCalendar | None
             )
         )
     insert_new(Task, tasks)
-    TaskEvent.objects.bulk_create(events)
-    for event in events:
-        transaction.on_commit(partial(notify_move, event.pk))
+    insert_new(TaskEvent, events)
+    transaction.on_commit(partial(notify_moves, [event.pk for event in events]))
     return tasks
 
 

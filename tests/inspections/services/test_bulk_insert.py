@@ -129,3 +129,22 @@ def test_wgs84_point_keeps_the_bytes_geos_writes():
         known = _known_ewkb(made)
         assert known is None or known == bytes(plain.ewkb)
     assert _known_ewkb(Point(1.0, 2.0, srid=4326)) is None
+
+
+def test_rows_with_an_automatic_id_get_the_ids_the_database_would_give(world, phase):
+    from tests.factories import make_task
+
+    task = make_task(world, phase)
+    from inspections.models import TaskEvent
+
+    events = [TaskEvent(task=task, action="hold", to_status="triage", data={"n": n}) for n in range(3)]
+    insert_new(TaskEvent, events)
+    ids = [event.pk for event in events]
+    assert all(isinstance(pk, int) for pk in ids) and len(set(ids)) == 3
+    later = TaskEvent.objects.create(task=task, action="hold", to_status="triage")
+    assert later.pk > max(ids)  # the sequence moved on: no id is given twice
+    assert sorted(TaskEvent.objects.filter(pk__in=ids).values_list("data", flat=True), key=str) == [
+        {"n": 0},
+        {"n": 1},
+        {"n": 2},
+    ]
