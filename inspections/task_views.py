@@ -34,12 +34,12 @@ from inspections.geofence import geofence_radius_m, metres_outside, photo_positi
 from inspections.models import FlagCode, Photo, PhotoFlag, PhotoRole, Task, TaskEvent, TaskStatus
 from inspections.permissions import can_view_inspections, can_view_tasks
 from inspections.selectors import inspections_for_user, tasks_for_user
-from inspections.services.tasks import REGISTER, allowed_moves, task_transition
+from inspections.services.tasks import allowed_moves, task_transition
 from inspections.task_forms import FIELD_ACTIONS, PAGE_ACTIONS, MoveForm, TaskListFilter
 from inspections.task_queues import LABELS, Queue, queue_counts, queue_tasks, queues_for
 from inspections.views import NUMBER_FORMATS, PAGE_SIZE, UNITS, community_of
 from inspections.workdays import unknown_year_within
-from inspections.workflow import MOVES, Action, Move, is_overdue
+from inspections.workflow import MOVES, REGISTER, Action, Move, is_overdue
 
 # Thumbnails per side (before / after) in a row of the list; the detail page shows them all.
 ROW_THUMBNAILS = 3

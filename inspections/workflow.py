@@ -22,6 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 from inspections.models import TaskStatus as S
 
+# The audit row of a task's creation (立案): not a move of the table, the task starts in the state it records.
+REGISTER = "register"
+
 
 class Actor(StrEnum):
     UNIT = "unit"

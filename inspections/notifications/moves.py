@@ -9,12 +9,12 @@ from inspections.notifications.jobs import deliver_notifications
 from inspections.notifications.occurrences import Occurrence, move_occurrence, occurrences_record
 from inspections.notifications.recipients import units_members
 from inspections.notifications.texts import TASK_RELATIONS
-from inspections.workflow import Action
+from inspections.workflow import REGISTER, Action
 
 logger = logging.getLogger(__name__)
 
-# Registering a finding straight to a unit (inspections.services.tasks.REGISTER), dispatching it, resuming it.
-NEW_TASK_ACTIONS = frozenset({"register", Action.DISPATCH, Action.RESUME})
+# Registering a finding straight to a unit, dispatching it, resuming it.
+NEW_TASK_ACTIONS = frozenset({REGISTER, Action.DISPATCH, Action.RESUME})
 
 
 def event_of_move(action: str, to_status: str) -> str | None:

@@ -32,9 +32,8 @@ from inspections.permissions import can_manage_task, can_verify_task, can_work_o
 from inspections.selectors import can_view_task, dispatch_units
 from inspections.services.bulk_insert import insert_new
 from inspections.workdays import CalendarError, WorkCalendar
-from inspections.workflow import MOVES, RECORDED_IN_PLACE, Action, Actor, Move, moves_from
+from inspections.workflow import MOVES, RECORDED_IN_PLACE, REGISTER, Action, Actor, Move, moves_from
 
-REGISTER = "register"
 # Photo flags that make the place or time of the evidence doubtful: the task waits for a manager's triage.
 TRIAGE_FLAGS = frozenset({FlagCode.FAR_FROM_FINDING, FlagCode.TAKEN_LONG_BEFORE, FlagCode.CLOCK_AHEAD})
 
