@@ -23,7 +23,7 @@ class Queue(StrEnum):
     VERIFICATION = "verification"
     TRIAGE = "triage"
     UNASSIGNED = "unassigned"
-    TODO = "todo"
+    UNIT_WORK = "todo"
     OVERDUE = "overdue"
     ALL = "all"
 
@@ -32,7 +32,7 @@ LABELS = {
     Queue.VERIFICATION: _("To verify"),
     Queue.TRIAGE: _("Triage"),
     Queue.UNASSIGNED: _("Unassigned"),
-    Queue.TODO: _("To do"),
+    Queue.UNIT_WORK: _("To do"),
     Queue.OVERDUE: _("Overdue"),
     Queue.ALL: _("All tasks"),
 }
@@ -41,7 +41,7 @@ ORDERING = {
     Queue.VERIFICATION: [F("submitted_at").asc(nulls_last=True), "registered_at"],
     Queue.TRIAGE: ["registered_at"],
     Queue.UNASSIGNED: ["registered_at"],
-    Queue.TODO: [F("due_at").asc(nulls_last=True), "registered_at"],
+    Queue.UNIT_WORK: [F("due_at").asc(nulls_last=True), "registered_at"],
     Queue.OVERDUE: ["due_at", "registered_at"],
     Queue.ALL: ["-registered_at", "pk"],
 }
@@ -62,7 +62,7 @@ def queues_for(user) -> list[Queue]:
     if is_manager(user):
         return [Queue.VERIFICATION, Queue.TRIAGE, Queue.UNASSIGNED, Queue.OVERDUE, Queue.ALL]
     if user.role == Role.RECTIFIER:
-        return [Queue.TODO, Queue.OVERDUE, Queue.ALL]
+        return [Queue.UNIT_WORK, Queue.OVERDUE, Queue.ALL]
     if user.role == Role.INSPECTOR:
         return [Queue.VERIFICATION, Queue.OVERDUE, Queue.ALL]
     return [Queue.ALL]
@@ -82,7 +82,7 @@ def queue_q(user, queue: Queue, now: datetime) -> Q:
         return condition & ~Q(unit_id=user.unit_id) if user.unit_id is not None else condition
     if queue in MANAGER_STATUSES:
         return Q(status__in=MANAGER_STATUSES[queue]) & _in_area(user) if is_manager(user) else NOTHING
-    if queue == Queue.TODO:
+    if queue == Queue.UNIT_WORK:
         return Q(status__in=WITH_UNIT)
     if queue == Queue.OVERDUE:
         return overdue_q(now)

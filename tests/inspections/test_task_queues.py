@@ -72,4 +72,4 @@ def test_queues_per_role(world):
     users = world.users
     assert queues_for(users.manager)[0] == Queue.VERIFICATION and Queue.TRIAGE in queues_for(users.manager)
     assert queues_for(users.inspector) == [Queue.VERIFICATION, Queue.OVERDUE, Queue.ALL]
-    assert queues_for(users.rectifier) == [Queue.TODO, Queue.OVERDUE, Queue.ALL]
+    assert queues_for(users.rectifier) == [Queue.UNIT_WORK, Queue.OVERDUE, Queue.ALL]
