@@ -3,28 +3,23 @@ deadline and by distance, a task with its before-photos and navigation, a check-
 fix done offline (check-in, after-photo, submit) that survives a reload and reaches the server once."""
 
 import datetime as dt
-import io
 import re
-import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
-from django.core.files import File
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from fixtures.sample_photos import evidence_jpeg
 from geo.models import Hotspot
-from inspections.models import Photo, PhotoRole, ProblemType, Severity, Task, TaskEvent, TaskStatus
+from inspections.models import Photo, PhotoRole, Severity, Task, TaskEvent, TaskStatus
 from inspections.problem_types import ensure_default_problem_types
-from inspections.services.inspections import FindingInput, InspectionInput, inspection_submit
-from inspections.services.photos import Upload, photo_upload
 from inspections.services.tasks import MoveInput, task_transition
 from mobile_forms.models import SyncRefusal
 from tests.e2e.test_tablet import LANDSCAPE
 from tests.factories import running_phase
 from tests.inspections.conftest import photo_bytes
+from tests.inspections.task_builders import report
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -58,47 +53,6 @@ def page(browser, live_server):
     context.close()
 
 
-def report(inspector, phase, hotspot, problem: str, severity: str, description: str, seed: int) -> Task:
-    """An inspector logs a finding with a geotagged before-photo; the server registers and dispatches its task."""
-    anchor = hotspot.geometry if hotspot.geometry.geom_type == "Point" else hotspot.geometry.point_on_surface
-    started = timezone.now() - dt.timedelta(minutes=40)
-    finding_id = uuid.uuid4()
-    inspection, _ = inspection_submit(
-        user=inspector,
-        data=InspectionInput(
-            id=uuid.uuid4(),
-            phase=phase,
-            hotspot=hotspot,
-            started_at=started,
-            ended_at=started + dt.timedelta(minutes=12),
-            position=anchor,
-            accuracy_m=6.0,
-            findings=[
-                FindingInput(
-                    id=finding_id,
-                    problem_type=ProblemType.objects.get(code=problem),
-                    severity=severity,
-                    description=description,
-                    location=anchor,
-                )
-            ],
-        ),
-    )
-    finding = inspection.findings.get(pk=finding_id)
-    taken = timezone.localtime() - dt.timedelta(minutes=30)
-    photo_upload(
-        user=inspector,
-        upload=Upload(
-            id=uuid.uuid4(),
-            inspection=inspection,
-            finding=finding,
-            role=PhotoRole.BEFORE,
-            file=File(io.BytesIO(evidence_jpeg(seed=seed, taken=taken, lon=anchor.x, lat=anchor.y)), "before.jpg"),
-        ),
-    )
-    return Task.objects.get(finding=finding)
-
-
 @pytest.fixture
 def rectification_day(demo):
     """Three tasks of the demo rectifier's unit, from the demo inspector's findings: one to fix now, one overdue
@@ -113,9 +67,33 @@ def rectification_day(demo):
         if h.geometry.geom_type == "Point"
     ]
     assert len(hotspots) >= 3, "the demo rectifier's unit sponsors point hotspots"
-    main = report(inspector, phase, hotspots[0], "exposed_garbage", Severity.MAJOR, "垃圾桶满溢，周边有暴露垃圾", 61)
-    overdue = report(inspector, phase, hotspots[1], "safety_hazard", Severity.SEVERE, "井盖缺失，行人易跌落", 62)
-    accepted = report(inspector, phase, hotspots[2], "exposed_garbage", Severity.MINOR, "绿地内散落塑料袋", 63)
+    main = report(
+        inspector,
+        phase,
+        hotspot=hotspots[0],
+        problem_type="exposed_garbage",
+        severity=Severity.MAJOR,
+        description="垃圾桶满溢，周边有暴露垃圾",
+        seed=61,
+    )
+    overdue = report(
+        inspector,
+        phase,
+        hotspot=hotspots[1],
+        problem_type="safety_hazard",
+        severity=Severity.SEVERE,
+        description="井盖缺失，行人易跌落",
+        seed=62,
+    )
+    accepted = report(
+        inspector,
+        phase,
+        hotspot=hotspots[2],
+        problem_type="exposed_garbage",
+        severity=Severity.MINOR,
+        description="绿地内散落塑料袋",
+        seed=63,
+    )
     task_transition(user=rectifier, task_id=accepted.pk, data=MoveInput(action="accept", note="已安排保洁"))
     Task.objects.filter(pk=overdue.pk).update(due_at=timezone.now() - dt.timedelta(hours=1))
     for task in (main, overdue, accepted):

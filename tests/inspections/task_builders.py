@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from inspections.models import Photo, PhotoRole, ProblemType, Task
 from inspections.problem_types import ensure_default_problem_types
-from inspections.services.inspections import FindingInput, InspectionInput, inspection_submit
+from inspections.services.inspections import FindingInput, InspectionInput, hotspot_anchor, inspection_submit
 from inspections.services.photos import Upload, photo_upload
 from inspections.services.tasks import MoveInput, task_transition
 from tests.inspections.conftest import photo_bytes
@@ -20,8 +20,8 @@ def report(
     user,
     phase,
     *,
-    lon: float,
-    lat: float,
+    lon: float | None = None,
+    lat: float | None = None,
     hotspot=None,
     problem_type: str = "exposed_garbage",
     severity: str = "",
@@ -29,11 +29,13 @@ def report(
     before_photos: int = 1,
     seed: int = 1,
 ) -> Task:
-    """An inspection with one finding at (lon, lat) and its before-photos; returns the task it opened."""
+    """An inspection with one finding at (lon, lat), or at the hotspot when no place is given, and its
+    before-photos; returns the task it opened."""
     ensure_default_problem_types()
     started = timezone.now() - dt.timedelta(minutes=40)
     finding_id = uuid.uuid4()
-    point = Point(lon, lat, srid=4326)
+    point = Point(lon, lat, srid=4326) if lon is not None else hotspot_anchor(hotspot)
+    lon, lat = point.x, point.y
     inspection_submit(
         user=user,
         data=InspectionInput(
@@ -62,8 +64,18 @@ def report(
     return task
 
 
-def photo(user, task: Task, *, lon: float, lat: float, role=PhotoRole.BEFORE, seed: int = 1) -> Photo:
-    """A real JPEG with EXIF GPS at (lon, lat), uploaded through the photo service."""
+def photo(
+    user,
+    task: Task,
+    *,
+    lon: float | None = None,
+    lat: float | None = None,
+    role=PhotoRole.BEFORE,
+    seed: int = 1,
+    device: tuple[float, float] | None = None,
+) -> Photo:
+    """A real JPEG, with EXIF GPS at (lon, lat) or none, uploaded through the photo service; ``device``: the
+    tablet's (lon, lat) when it was taken."""
     finding = task.finding
     upload = Upload(
         id=uuid.uuid4(),
@@ -71,9 +83,32 @@ def photo(user, task: Task, *, lon: float, lat: float, role=PhotoRole.BEFORE, se
         finding=finding,
         role=role,
         file=File(io.BytesIO(photo_bytes(lat=lat, lon=lon, seed=seed, hours_ago=0.2)), "photo.jpg"),
+        position=Point(*device, srid=4326) if device else None,
+        accuracy_m=5.0 if device else None,
     )
     stored, _ = photo_upload(user=user, upload=upload)
     return stored
+
+
+def after_photo(user, task: Task, **details) -> Photo:
+    """An after-photo of the fix (see ``photo``)."""
+    return photo(user, task, role=PhotoRole.AFTER, **details)
+
+
+def make_task(
+    world, phase, *, user=None, lon=116.215, lat=39.845, hotspot=None, code="street_vending", severity="major"
+) -> Task:
+    """A task of the test world without photos (a finding in the west community by default, or at a hotspot)."""
+    where = {} if hotspot is not None else {"lon": lon, "lat": lat}
+    return report(
+        user or world.users.inspector,
+        phase,
+        **where,
+        hotspot=hotspot,
+        problem_type=code,
+        severity=severity,
+        before_photos=0,
+    )
 
 
 def move(user, task: Task, action: str, **details) -> Task:
@@ -89,6 +124,6 @@ def submit_fix(rectifier, task: Task, *, seed: int = 5) -> Photo:
     if task.status in ("accepted", "rejected"):
         task = move(rectifier, task, "start")
     site = task.location
-    after = photo(rectifier, task, lon=site.x + 0.00003, lat=site.y + 0.00002, role=PhotoRole.AFTER, seed=seed)
+    after = after_photo(rectifier, task, lon=site.x + 0.00003, lat=site.y + 0.00002, seed=seed)
     move(rectifier, task, "submit", photos=[after.pk], position=Point(site.x, site.y, srid=4326), accuracy_m=5.0)
     return after

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import make_task
+from tests.inspections.task_builders import make_task
 
 pytestmark = pytest.mark.django_db
 

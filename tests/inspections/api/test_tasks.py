@@ -6,8 +6,9 @@ import pytest
 
 from accounts.models import Role
 from inspections.models import Task, TaskEvent, TaskStatus
-from tests.factories import UserFactory, after_photo, make_task
+from tests.factories import UserFactory
 from tests.inspections.conftest import as_upload, photo_bytes
+from tests.inspections.task_builders import after_photo, make_task
 
 pytestmark = pytest.mark.django_db
 
@@ -200,7 +201,7 @@ def test_the_verifier_sees_the_fix_and_verifies_it(world, client_for, west_task)
     rectifier = world.users.rectifier
     client = client_for(rectifier)
     transition(client, west_task, action="accept")
-    photo = after_photo(west_task, rectifier, lon=116.2151, lat=39.8451)
+    photo = after_photo(rectifier, west_task, lon=116.2151, lat=39.8451, seed=7)
     transition(client, west_task, action="submit", photos=[str(photo.pk)])
     inspector = client_for(world.users.inspector)
     body = inspector.get(f"/api/tasks/{west_task.pk}/").json()

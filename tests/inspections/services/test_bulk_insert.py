@@ -132,7 +132,7 @@ def test_wgs84_point_keeps_the_bytes_geos_writes():
 
 
 def test_rows_with_an_automatic_id_get_the_ids_the_database_would_give(world, phase):
-    from tests.factories import make_task
+    from tests.inspections.task_builders import make_task
 
     task = make_task(world, phase)
     from inspections.models import TaskEvent

@@ -16,7 +16,8 @@ from inspections.models import Finding, Task, TaskEvent, TaskOrigin, TaskStatus
 from inspections.services.tasks import MoveInput, allowed_moves, deadline, task_transition
 from inspections.workdays import WorkCalendar, add_working_days
 from inspections.workflow import MOVES, PUBLIC_ACTIONS, Actor
-from tests.factories import UserFactory, after_photo, make_task
+from tests.factories import UserFactory
+from tests.inspections.task_builders import after_photo, make_task
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 INSIDE = (116.2151, 39.8451)  # 12 m from the finding at (116.215, 39.845)
@@ -48,7 +49,7 @@ def task(world, phase):
 def work_to_submitted(task, users):
     move(users.rectifier, task, "accept")
     move(users.rectifier, task, "check_in", position=_point(INSIDE))
-    photo = after_photo(task, users.rectifier, lon=INSIDE[0], lat=INSIDE[1])
+    photo = after_photo(users.rectifier, task, lon=INSIDE[0], lat=INSIDE[1], seed=7)
     move(users.rectifier, task, "submit", photos=[photo.pk])
     return photo
 
@@ -182,7 +183,7 @@ def test_a_rejected_fix_is_reworked_and_counted(task, users):
         move(users.manager, task, "reject")
     move(users.manager, task, "reject", note="仍有垃圾")
     assert (reload(task).status, reload(task).rework_count) == (TaskStatus.REJECTED, 1)
-    photo = after_photo(task, users.rectifier, lon=INSIDE[0], lat=INSIDE[1], seed=9)
+    photo = after_photo(users.rectifier, task, lon=INSIDE[0], lat=INSIDE[1], seed=9)
     move(users.rectifier, task, "start")
     move(users.rectifier, task, "submit", photos=[photo.pk])
     move(users.inspector, task, "verify")
@@ -282,7 +283,7 @@ def test_a_unit_cannot_verify_its_own_fix(world, phase, users):
     office_member = UserFactory(username="office_rect", role=Role.RECTIFIER, unit=world.office)
     move(office_member, task, "accept")
     move(office_member, task, "start")
-    photo = after_photo(task, office_member, lon=INSIDE[0], lat=INSIDE[1])
+    photo = after_photo(office_member, task, lon=INSIDE[0], lat=INSIDE[1], seed=7)
     move(office_member, task, "submit", photos=[photo.pk])
     for same_unit in (users.manager, users.inspector):
         with pytest.raises(MoveForbidden):
@@ -326,7 +327,7 @@ def test_inside_a_hotspot_outline_counts_as_on_site(world, phase, users):
 
 def test_a_fix_photographed_elsewhere_is_kept_but_not_accepted(task, users):
     move(users.rectifier, task, "accept")
-    far = after_photo(task, users.rectifier, lon=OUTSIDE[0], lat=OUTSIDE[1])
+    far = after_photo(users.rectifier, task, lon=OUTSIDE[0], lat=OUTSIDE[1], seed=7)
     with pytest.raises(ValidationError, match="nearest is 121 m outside"):
         move(users.rectifier, task, "submit", photos=[far.pk])
     assert reload(task).status == TaskStatus.ACCEPTED
@@ -343,10 +344,10 @@ def test_submitting_needs_an_after_photo(task, users):
 
 def test_without_gps_the_device_position_at_capture_counts(task, users):
     move(users.rectifier, task, "accept")
-    blind = after_photo(task, users.rectifier)
+    blind = after_photo(users.rectifier, task, seed=7)
     with pytest.raises(ValidationError, match="no position"):
         move(users.rectifier, task, "submit", photos=[blind.pk])
-    located = after_photo(task, users.rectifier, device=INSIDE, seed=11)
+    located = after_photo(users.rectifier, task, device=INSIDE, seed=11)
     move(users.rectifier, task, "submit", photos=[blind.pk, located.pk])
     assert reload(task).status == TaskStatus.SUBMITTED
 
@@ -424,7 +425,7 @@ def test_concurrent_verify_and_reject_leave_one_winner_and_a_consistent_trail(wo
 
 def test_a_move_made_offline_counts_from_when_it_was_made_within_reason(task, users):
     accepted = move(users.rectifier, task, "accept").event.at
-    photo = after_photo(task, users.rectifier, lon=INSIDE[0], lat=INSIDE[1])
+    photo = after_photo(users.rectifier, task, lon=INSIDE[0], lat=INSIDE[1], seed=7)
     offline = accepted + dt.timedelta(milliseconds=1)
     move(users.rectifier, task, "submit", photos=[photo.pk], made_at=offline)
     submitted = reload(task)
@@ -437,7 +438,7 @@ def test_a_move_made_offline_counts_from_when_it_was_made_within_reason(task, us
 def test_a_device_clock_in_the_future_or_before_the_last_move_is_not_believed(task, users):
     accepted = move(users.rectifier, task, "accept").event.at
     move(users.rectifier, task, "start", made_at=accepted - dt.timedelta(days=3))
-    photo = after_photo(task, users.rectifier, lon=INSIDE[0], lat=INSIDE[1])
+    photo = after_photo(users.rectifier, task, lon=INSIDE[0], lat=INSIDE[1], seed=7)
     move(users.rectifier, task, "submit", photos=[photo.pk], made_at=timezone.now() + dt.timedelta(days=2))
     submitted = reload(task)
     assert accepted <= submitted.submitted_at <= timezone.now()
