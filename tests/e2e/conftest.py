@@ -36,6 +36,29 @@ def browser():
         browser.close()
 
 
+LANDSCAPE = {"width": 1280, "height": 800}
+
+
+def tablet_page(browser, live_server):
+    """A 10" tablet in landscape: touch, Chinese, location allowed. Service workers need a secure context, and
+    `localhost` is one where 127.0.0.1 may not be. For a module's `page` fixture: `yield from tablet_page(…)`."""
+    context = browser.new_context(
+        viewport=LANDSCAPE,
+        locale="zh-CN",
+        base_url=live_server.url.replace("127.0.0.1", "localhost"),
+        has_touch=True,
+        permissions=["geolocation"],
+        geolocation={"latitude": 39.852, "longitude": 116.222, "accuracy": 8},
+        service_workers="allow",
+    )
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.on("console", lambda message: message.type == "error" and print("browser console:", message.text))
+    page.on("pageerror", lambda error: print("browser page error:", error))
+    yield page
+    context.close()
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN", base_url=live_server.url)

@@ -13,12 +13,12 @@ from fixtures.checklists import load_checklists
 from geo.models import Hotspot
 from inspections.models import Finding, Inspection, Photo, PhotoUploadSession
 from inspections.problem_types import ensure_default_problem_types
+from tests.e2e.conftest import tablet_page
 from tests.factories import running_phase
 from tests.inspections.conftest import photo_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-LANDSCAPE = {"width": 1280, "height": 800}
 PORTRAIT = {"width": 800, "height": 1280}
 CHUNK = 512 * 1024
 # Metres → degrees at Wanping's latitude, roughly: enough to stand a few steps from the hotspot.
@@ -27,24 +27,7 @@ STEP = 0.00003
 
 @pytest.fixture
 def page(browser, live_server):
-    """A tablet: landscape 10", touch, Chinese, location allowed. Service workers need a secure context, and
-    `localhost` is one where 127.0.0.1 may not be."""
-    base_url = live_server.url.replace("127.0.0.1", "localhost")
-    context = browser.new_context(
-        viewport=LANDSCAPE,
-        locale="zh-CN",
-        base_url=base_url,
-        has_touch=True,
-        permissions=["geolocation"],
-        geolocation={"latitude": 39.852, "longitude": 116.222, "accuracy": 8},
-        service_workers="allow",
-    )
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    page.on("console", lambda message: message.type == "error" and print("browser console:", message.text))
-    page.on("pageerror", lambda error: print("browser page error:", error))
-    yield page
-    context.close()
+    yield from tablet_page(browser, live_server)
 
 
 @pytest.fixture

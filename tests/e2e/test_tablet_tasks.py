@@ -16,7 +16,7 @@ from inspections.models import Photo, PhotoRole, Severity, Task, TaskEvent, Task
 from inspections.problem_types import ensure_default_problem_types
 from inspections.services.tasks import MoveInput, task_transition
 from mobile_forms.models import SyncRefusal
-from tests.e2e.test_tablet import LANDSCAPE
+from tests.e2e.conftest import LANDSCAPE, tablet_page
 from tests.factories import running_phase
 from tests.inspections.conftest import photo_bytes
 from tests.inspections.task_builders import report
@@ -34,23 +34,7 @@ def offset(point: Point, *, east_m: float = 0, north_m: float = 0) -> tuple[floa
 
 @pytest.fixture
 def page(browser, live_server):
-    """A 10" tablet as in test_tablet.py: landscape, touch, Chinese, location allowed, service workers on
-    `localhost` (a secure context)."""
-    context = browser.new_context(
-        viewport=LANDSCAPE,
-        locale="zh-CN",
-        base_url=live_server.url.replace("127.0.0.1", "localhost"),
-        has_touch=True,
-        permissions=["geolocation"],
-        geolocation={"latitude": 39.852, "longitude": 116.222, "accuracy": 8},
-        service_workers="allow",
-    )
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    page.on("console", lambda message: message.type == "error" and print("browser console:", message.text))
-    page.on("pageerror", lambda error: print("browser page error:", error))
-    yield page
-    context.close()
+    yield from tablet_page(browser, live_server)
 
 
 @pytest.fixture
