@@ -10,7 +10,7 @@ import { runSync, nextAttemptAt, isHeld, CHANNEL, SYNC_TAG, Status, TASK_MOVE } 
 import { getJson, listOf, probeSession, SessionExpired } from "./api.js";
 import { ChecklistForm, checklistFor } from "./checklist.js";
 import { TaskBoard } from "./tasks.js";
-import { h, fill, replace, icon, formatDistance, formatBytes, formatTime, localDate, toast, confirmDialog } from "./ui.js";
+import { h, fill, replace, icon, cameraButton, formatDistance, formatBytes, formatTime, localDate, toast, confirmDialog } from "./ui.js";
 import { anchorOf, distanceM, currentPosition, watchPosition, reasonOf } from "./geo.js";
 
 const config = JSON.parse(document.getElementById("app-config").textContent);
@@ -1178,17 +1178,11 @@ function renderFindings() {
               ),
             ),
           ),
-          h("label", { class: "button camera", for: inputId }, icon("camera"), t.takePhoto),
-          h("input", {
+          cameraButton({
             id: inputId,
-            type: "file",
-            accept: "image/*",
-            capture: "environment",
-            class: "camera-input",
-            "data-testid": "finding-camera",
-            onchange: async (event) => {
-              const file = event.target.files && event.target.files[0];
-              if (!file) return;
+            label: t.takePhoto,
+            testid: "finding-camera",
+            onFile: async (file) => {
               const photoId = await form.addPhoto(file, { finding: finding.id });
               finding.photos.push(photoId);
               await saveNow();

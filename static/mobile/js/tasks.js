@@ -14,7 +14,7 @@
 import * as store from "./db.js";
 import { Status, TASK_MOVE, photosWaiting } from "./sync.js";
 import { getJson, listOf, SessionExpired } from "./api.js";
-import { h, fill, replace, icon, formatDistance, formatTime, toast, confirmDialog, formDialog, photoViewer } from "./ui.js";
+import { h, fill, replace, icon, cameraButton, formatDistance, formatTime, toast, confirmDialog, formDialog, photoViewer } from "./ui.js";
 import { distanceM, currentPosition, reasonOf } from "./geo.js";
 
 const POSITION_FRESH_MS = 60_000;
@@ -540,21 +540,12 @@ export class TaskBoard {
           return h("figure", { class: "thumb", "data-photo": photo.id }, this.thumb(photo.url, photo.display, t.afterPhotos));
         }),
         canSubmit
-          ? [
-              h("label", { class: "button camera", for: inputId }, icon("camera"), t.takeAfterPhoto),
-              h("input", {
-                id: inputId,
-                type: "file",
-                accept: "image/*",
-                capture: "environment",
-                class: "camera-input",
-                "data-testid": "after-camera",
-                onchange: async (event) => {
-                  const file = event.target.files && event.target.files[0];
-                  if (file) await this.addAfterPhoto(task, file);
-                },
-              }),
-            ]
+          ? cameraButton({
+              id: inputId,
+              label: t.takeAfterPhoto,
+              testid: "after-camera",
+              onFile: (file) => this.addAfterPhoto(task, file),
+            })
           : null,
       ),
     );

@@ -203,3 +203,22 @@ export function icon(name, className = "icon") {
   svg.append(path);
   return svg;
 }
+
+/* The camera button: a label styled as a button for a file input that opens the back camera. */
+export function cameraButton({ id, label, testid, onFile }) {
+  return [
+    h("label", { class: "button camera", for: id }, icon("camera"), label),
+    h("input", {
+      id,
+      type: "file",
+      accept: "image/*",
+      capture: "environment",
+      class: "camera-input",
+      "data-testid": testid,
+      onchange: async (event) => {
+        const file = event.target.files && event.target.files[0];
+        if (file) await onFile(file);
+      },
+    }),
+  ];
+}
