@@ -34,6 +34,8 @@ class Task(models.Model):
     finding = models.OneToOneField(
         "inspections.Finding", verbose_name=_("finding"), on_delete=models.CASCADE, related_name="task"
     )
+    # Place, hotspot and jurisdiction are the finding's (evidence, never edited), kept here so that task lists filter,
+    # scope and sort by distance without joining through findings and inspections.
     hotspot = models.ForeignKey(
         "geo.Hotspot",
         verbose_name=_("hotspot"),
@@ -64,6 +66,7 @@ class Task(models.Model):
     submitted_at = models.DateTimeField(_("fix submitted"), null=True, blank=True)
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Counts of the trail's moves, kept by the workflow service as it writes them, for the metrics.
     rework_count = models.PositiveSmallIntegerField(_("reworks"), default=0)
     extension_count = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
     return_count = models.PositiveSmallIntegerField(_("returns"), default=0)
