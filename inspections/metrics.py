@@ -46,13 +46,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from geo.models import Jurisdiction, JurisdictionKind, Unit
+from geo.models import COMMUNITY_LEVEL, Jurisdiction, Unit
 from inspections.models import Task, TaskStatus
 from inspections.selectors import tasks_for_user
 from inspections.workdays import WorkCalendar
 
 MAX_PERIOD_DAYS = 366
-COMMUNITY_KINDS = (JurisdictionKind.COMMUNITY, JurisdictionKind.VILLAGE)
 # The only columns the metrics read: one query, no model instances.
 TASK_COLUMNS = (
     "unit_id",
@@ -252,7 +251,7 @@ def _by_unit() -> tuple[Callable, Names]:
 def _by_community() -> tuple[Callable, Names]:
     communities = {
         community.code: community
-        for community in Jurisdiction.objects.filter(kind__in=COMMUNITY_KINDS).only("pk", "code", "name", "name_en")
+        for community in Jurisdiction.objects.filter(level=COMMUNITY_LEVEL).only("pk", "code", "name", "name_en")
     }
     lengths = sorted({len(code) for code in communities})
 

@@ -10,11 +10,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from geo.models import COMMUNITY_LEVEL
 from geo.selectors import jurisdictions_for_user, units_for_user
 from inspections.models import ProblemType, TaskStatus
 from inspections.selectors import dispatch_units
 from inspections.services.tasks import MoveInput
-from inspections.views import COMMUNITY_LEVEL, DateInput
+from inspections.views import DateInput
 from inspections.workdays import business_hours
 from inspections.workflow import PUBLIC_ACTIONS, Action
 

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
 from accounts.permissions import is_manager
+from geo.models import community_of
 from inspections.errors import Conflict, MoveForbidden, NotVisible
 from inspections.geofence import geofence_radius_m, metres_outside, photo_position
 from inspections.models import FlagCode, Photo, PhotoFlag, PhotoRole, Task, TaskEvent, TaskStatus
@@ -37,7 +38,7 @@ from inspections.selectors import inspections_for_user, tasks_for_user
 from inspections.services.tasks import allowed_moves, task_transition
 from inspections.task_forms import FIELD_ACTIONS, PAGE_ACTIONS, MoveForm, TaskListFilter
 from inspections.task_queues import LABELS, Queue, queue_counts, queue_tasks, queues_for
-from inspections.views import NUMBER_FORMATS, PAGE_SIZE, UNITS, community_of
+from inspections.views import NUMBER_FORMATS, PAGE_SIZE, UNITS
 from inspections.workdays import unknown_year_within
 from inspections.workflow import MOVES, REGISTER, Action, Move, is_overdue
 

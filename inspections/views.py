@@ -19,13 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from geo.geodesy import distance_m
+from geo.models import COMMUNITY_LEVEL, community_of
 from geo.selectors import jurisdictions_for_user
 from inspections.models import Campaign, FlagCode, Phase, PhotoFlag, ProblemType
 from inspections.permissions import can_view_inspections
 from inspections.selectors import findings_for_user, inspections_for_user, photos_for_user
 
 PAGE_SIZE = 25
-COMMUNITY_LEVEL = 2
 
 UNITS = {"m": pgettext_lazy("unit", "m"), "h": pgettext_lazy("unit", "h"), "bits": pgettext_lazy("unit", "bits")}
 # Metres and bits read best as whole numbers; hours keep one decimal when they have one.
@@ -93,13 +93,6 @@ def _count(queryset, group_by: str):
     """A per-inspection count from a scoped queryset, as a subquery (0 when there is none)."""
     counted = queryset.order_by().values(group_by).annotate(n=Count("pk", distinct=True)).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def community_of(jurisdiction):
-    """The community (or village) a jurisdiction lies in: itself, or the parent of a grid cell."""
-    while jurisdiction is not None and jurisdiction.level > COMMUNITY_LEVEL:
-        jurisdiction = jurisdiction.parent
-    return jurisdiction if jurisdiction is not None and jurisdiction.level == COMMUNITY_LEVEL else None
 
 
 @login_required

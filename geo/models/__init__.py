@@ -1,5 +1,15 @@
 from .hotspots import Hotspot, HotspotCategory, RiskLevel
-from .jurisdictions import Jurisdiction, JurisdictionKind
+from .jurisdictions import COMMUNITY_LEVEL, Jurisdiction, JurisdictionKind, community_of
 from .units import Unit, UnitKind
 
-__all__ = ["Hotspot", "HotspotCategory", "Jurisdiction", "JurisdictionKind", "RiskLevel", "Unit", "UnitKind"]
+__all__ = [
+    "COMMUNITY_LEVEL",
+    "Hotspot",
+    "HotspotCategory",
+    "Jurisdiction",
+    "JurisdictionKind",
+    "RiskLevel",
+    "Unit",
+    "UnitKind",
+    "community_of",
+]

@@ -26,6 +26,15 @@ LEVEL_OF_KIND = {
     JurisdictionKind.VILLAGE: 2,
     JurisdictionKind.GRID: 3,
 }
+# Communities and villages (社区/村): the level that is ranked and reported on.
+COMMUNITY_LEVEL = LEVEL_OF_KIND[JurisdictionKind.COMMUNITY]
+
+
+def community_of(jurisdiction):
+    """The community (or village) a jurisdiction lies in: itself, or the parent of a grid cell."""
+    while jurisdiction is not None and jurisdiction.level > COMMUNITY_LEVEL:
+        jurisdiction = jurisdiction.parent
+    return jurisdiction if jurisdiction is not None and jurisdiction.level == COMMUNITY_LEVEL else None
 
 
 class Jurisdiction(BilingualName, models.Model):
