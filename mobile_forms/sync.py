@@ -10,7 +10,9 @@ bookkeeping the contract asks for:
 - a refused item is kept (`SyncRefusal`, one row per sender and item content, counting attempts) for managers;
   when the same item is stored on a later attempt its refusal is marked as accepted;
 - conflict rule: an id already stored by the same person with different content (edited on two devices) keeps the
-  stored version; the other is recorded (`SyncConflict`) and the item answers "existing" with a reason.
+  stored version; the other is recorded (`SyncConflict`) and the item answers "existing" with a reason. Findings
+  that only the other version has are added to the stored inspection (each has its own id: evidence is never
+  dropped), so their photos find them; what still differs is recorded.
 
 Replaying a batch, any number of times and in any order, creates nothing new: the services are idempotent on the
 tablet's UUIDs, and the refusal and conflict records are keyed by the item's digest.
@@ -51,6 +53,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import serializers
 
 from geo.models import Hotspot
@@ -92,8 +95,24 @@ class Result:
         return {"id": self.id, "type": self.type, "status": self.status, "reason": self.reason}
 
 
-def conflict_reason() -> str:
-    return _("conflict recorded; the stored version was kept")
+def existing_reason(outcome: ItemResult) -> str | None:
+    """Why an item already stored answers "existing" with a reason: another version was kept, findings were added."""
+    added = outcome.findings_added
+    if outcome.differences and added:
+        return ngettext(
+            "conflict recorded; the stored version was kept, with the %(count)d new finding of this one added",
+            "conflict recorded; the stored version was kept, with the %(count)d new findings of this one added",
+            added,
+        ) % {"count": added}
+    if outcome.differences:
+        return _("conflict recorded; the stored version was kept")
+    if added:
+        return ngettext(
+            "%(count)d new finding added to the stored inspection",
+            "%(count)d new findings added to the stored inspection",
+            added,
+        ) % {"count": added}
+    return None
 
 
 def sync_batch(*, user, device: str, items: list) -> list[Result]:
@@ -137,7 +156,7 @@ def sync_batch(*, user, device: str, items: list) -> list[Result]:
                 _echo(items[index].get("id")),
                 kind,
                 outcome.status.value,
-                conflict_reason() if outcome.differences else None,
+                existing_reason(outcome),
             )
 
     for index in moves:

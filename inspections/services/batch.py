@@ -19,7 +19,11 @@ service's own error, word for word. What changes is only how the database is ask
 - `insert_new` (bulk_insert.py: `bulk_create`, or one `unnest` statement per table on PostgreSQL) for the rest.
 
 The result is exactly the rows `inspection_submit` would store, called item by item in the same order (the tests
-compare them field by field).
+compare them field by field), with one addition for the offline sync: an inspection already stored, sent again
+with findings the server does not have (the same inspection edited on two devices), gets those findings added as
+`finding_add` would add them, because each is an observation with its own id and nothing recorded may be lost.
+`inspection_submit` answers such a replay with the stored inspection unchanged (the REST client sees at once what
+was kept and adds findings through their own endpoint).
 
 Concurrent duplicates: the inserts run in a savepoint. When another request stored one of the same ids first, the
 insert fails on the primary key (in PostgreSQL it waits for the other transaction and fails once it commits); the
@@ -36,7 +40,7 @@ import sys
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import shapely
@@ -103,12 +107,13 @@ class Status(enum.StrEnum):
 class ItemResult:
     """What became of one item. `error` (refused) is the service's exception: ValidationError, Conflict or
     PermissionDenied. `differences` (existing) names the fields where the item differs from the stored record,
-    which was kept."""
+    which was kept; `findings_added` counts the item's findings new to the server that were added to it."""
 
     id: uuid.UUID
     status: Status
     error: Exception | None = None
     differences: tuple[str, ...] = ()
+    findings_added: int = 0
 
 
 @dataclass(frozen=True)
@@ -266,6 +271,7 @@ def _submit_inspections(user, items: list[InspectionInput]) -> list[ItemResult]:
 
     existing_findings = _stored_findings([f.id for i in firsts if items[i].id in stored for f in items[i].findings])
     candidates = []
+    late: list[tuple[int, int]] = []  # (item, finding) positions of findings new to the server in a stored item
     for i in firsts:
         data = items[i]
         inspection = stored.get(data.id)
@@ -276,6 +282,7 @@ def _submit_inspections(user, items: list[InspectionInput]) -> list[ItemResult]:
         else:
             differences = _inspection_differences(inspection, existing_findings, data)
             results[i] = ItemResult(data.id, Status.EXISTING, differences=differences)
+            late.extend((i, k) for k, finding in enumerate(data.findings) if finding.id not in existing_findings)
 
     _check_candidates(user, candidates)
     for candidate in candidates:
@@ -293,6 +300,8 @@ def _submit_inspections(user, items: list[InspectionInput]) -> list[ItemResult]:
     tasks_register([f for c in valid for f in c.findings])
     for candidate in valid:
         results[candidate.index] = ItemResult(candidate.data.id, Status.CREATED)
+    if late:
+        _add_late_findings(user, items, results, late)
 
     if repeats:
         for index, result in zip(repeats, _submit_inspections(user, [items[i] for i in repeats]), strict=True):
@@ -490,6 +499,21 @@ class _FindingCandidate:
     point: Point | None = None
     jurisdiction_id: int | None = None
     finding: Finding | None = None
+
+
+def _add_late_findings(user, items, results: list, late: list[tuple[int, int]]) -> None:
+    """Findings that only this version of a stored inspection has (edited on another device) are observations of
+    their own, keyed by their own ids: they are added to the stored inspection, like findings sent separately, so
+    no evidence is lost; they are then no longer a difference. One that cannot be added stays a difference."""
+    outcomes = _submit_findings(user, [FindingItem(items[i].id, items[i].findings[k]) for i, k in late])
+    added: dict[int, set[str]] = {}
+    for (i, k), outcome in zip(late, outcomes, strict=True):
+        if outcome.status == Status.CREATED:
+            added.setdefault(i, set()).add(f"findings[{k}]")
+    for i, names in added.items():
+        result = results[i]
+        kept = tuple(name for name in result.differences if name not in names)
+        results[i] = replace(result, differences=kept, findings_added=len(names))
 
 
 def _submit_findings(user, items: list[FindingItem]) -> list[ItemResult]:

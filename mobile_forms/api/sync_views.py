@@ -28,7 +28,11 @@ class SyncResultSerializer(serializers.Serializer):
     id = serializers.CharField(allow_null=True, help_text="The item's id as sent.")
     type = serializers.CharField(allow_null=True)
     status = serializers.ChoiceField(choices=["created", "existing", "refused"])
-    reason = serializers.CharField(allow_null=True, help_text="Why it was refused, or that a conflict was recorded.")
+    reason = serializers.CharField(
+        allow_null=True,
+        help_text="Why it was refused; or, for an inspection stored before, that a conflict was recorded and how many "
+        "of its findings new to the server were added.",
+    )
 
 
 class SyncResponseSerializer(serializers.Serializer):
@@ -41,6 +45,10 @@ class SyncView(APIView):
     Always 200 with one result per item ("created", "existing" or "refused" with a reason) unless the envelope
     itself is malformed (400). Replays answer "existing" and store nothing new. Items a person's role may not send
     (a rectifier's inspections) are refused one by one, and kept for managers like every refused item.
+
+    Conflicts: an inspection stored before, sent with other content (edited on a second device), keeps the stored
+    version and the other is recorded for managers; its findings that the server does not have yet are added to the
+    stored inspection, so their photos can follow. The reason says both.
 
     Order: inspections are stored before findings, and task moves after both. Task moves are made one at a time in
     the order sent, so the moves of one task apply in that order. A move answers "created" when it is recorded,

@@ -185,8 +185,10 @@ def test_an_edited_version_is_existing_with_its_differences(world, phase):
     )
     (result,) = inspections_submit_batch(user=world.users.inspector, items=[edited])
     assert result.status == Status.EXISTING
-    expected = ("location", "position", "findings[0].severity", "findings[0].description", "findings[1]")
-    assert result.differences == expected
+    # The finding only this version has is added (its own observation); the rest stays a difference.
+    expected = ("location", "position", "findings[0].severity", "findings[0].description")
+    assert (result.differences, result.findings_added) == (expected, 1)
+    assert Finding.objects.filter(inspection_id=stored.id).count() == 2
 
 
 def test_findings_listed_twice_are_refused_and_the_rest_is_stored(world, phase):

@@ -7,10 +7,11 @@ import uuid
 import pytest
 from django.db import connection
 
-from inspections.models import Finding, Inspection
+from inspections.models import Finding, Inspection, Task
 from mobile_forms.models import SyncConflict, SyncRefusal
 from mobile_forms.sync import MAX_ITEMS
 from tests.inspections import conftest as inspection_fixtures
+from tests.inspections.conftest import as_upload, photo_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -175,6 +176,59 @@ def test_the_same_inspection_edited_on_two_devices_keeps_the_first_and_records_t
     assert conflict.payload == edited and conflict.attempts == 2
     # The first version replayed is no conflict.
     assert sync([original]) == [{"id": original["id"], "type": "inspection", "status": "existing", "reason": None}]
+
+
+def test_findings_only_the_other_version_has_are_added_and_their_photos_arrive(
+    sync, inspection_payload, client_for, world
+):
+    original = inspection_item(inspection_payload)
+    second_finding = {**original["findings"][0], "id": str(uuid.uuid4()), "description": "另一台平板上补记的问题"}
+    edited = {**original, "answers": {"clean": "yes"}, "findings": [*original["findings"], second_finding]}
+    assert statuses(sync([original], device="tablet-1")) == ["created"]
+
+    (result,) = sync([edited], device="tablet-2")
+    assert result["status"] == "existing"
+    assert (
+        result["reason"] == "conflict recorded; the stored version was kept, with the 1 new finding of this one added"
+    )
+    stored = Inspection.objects.get()
+    assert stored.answers == {"clean": "no"}
+    added = stored.findings.get(pk=second_finding["id"])
+    assert added.description == second_finding["description"] and added.routed_unit_id is not None
+    assert Task.objects.filter(finding=added).count() == 1
+    conflict = SyncConflict.objects.get()
+    assert conflict.differences == ["answers"] and conflict.payload == edited
+
+    photo = {"file": as_upload(photo_bytes()), "finding": second_finding["id"], "role": "before"}
+    response = client_for(world.users.inspector).put(f"/api/photos/{uuid.uuid4()}/", photo, format="multipart")
+    assert response.status_code == 201, response.content
+
+    # Replays add nothing more and now differ only in the answers.
+    (again,) = sync([edited], device="tablet-2")
+    assert again["reason"] == "conflict recorded; the stored version was kept"
+    assert Finding.objects.count() == 2 and Task.objects.count() == 2
+    assert SyncConflict.objects.get().attempts == 2
+
+
+def test_a_version_that_only_adds_findings_is_no_conflict(sync, inspection_payload):
+    original = inspection_item(inspection_payload)
+    more = [{**original["findings"][0], "id": str(uuid.uuid4())} for _ in range(2)]
+    assert statuses(sync([original])) == ["created"]
+    (result,) = sync([{**original, "findings": [*original["findings"], *more]}], device="tablet-2")
+    assert result["reason"] == "2 new findings added to the stored inspection"
+    assert Inspection.objects.get().findings.count() == 3 and not SyncConflict.objects.exists()
+
+
+def test_a_finding_of_the_other_version_that_cannot_be_added_stays_a_recorded_difference(sync, inspection_payload):
+    original = inspection_item(inspection_payload)
+    elsewhere = inspection_item(inspection_payload)
+    assert statuses(sync([original, elsewhere])) == ["created", "created"]
+    taken = elsewhere["findings"][0]  # its id is another inspection's finding
+    outside = {**original["findings"][0], "id": str(uuid.uuid4()), "location": {"lon": 116.5, "lat": 39.9}}
+    (result,) = sync([{**original, "findings": [*original["findings"], taken, outside]}], device="tablet-2")
+    assert result["reason"] == "conflict recorded; the stored version was kept"
+    assert SyncConflict.objects.get().differences == ["findings[1]", "findings[2]"]
+    assert Inspection.objects.get(pk=original["id"]).findings.count() == 1
 
 
 def test_a_rectifier_gets_each_item_refused_not_the_whole_batch(sync, inspection_payload, world):
