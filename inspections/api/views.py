@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -103,12 +103,26 @@ RAW_CHUNK = "application/octet-stream"
 def photo_target(user, data: dict):
     """(inspection, finding) a photo belongs to: a finding, or an inspection itself (a checklist photo question)."""
     if data.get("finding"):
-        finding = get_object_or_404(findings_for_user(user).select_related("inspection"), pk=data["finding"])
+        finding = findings_for_user(user).select_related("inspection").filter(pk=data["finding"]).first()
+        if finding is None:
+            raise NotFound(
+                _(
+                    "Finding %(id)s is not on the server, or not yours to see: its inspection or the finding itself "
+                    "must be stored (synced) before its photos."
+                )
+                % {"id": data["finding"]}
+            )
         if data.get("inspection") and data["inspection"] != finding.inspection_id:
             raise serializers.ValidationError({"inspection": [_("This finding belongs to another inspection.")]})
         return finding.inspection, finding
     if data.get("inspection"):
-        return get_object_or_404(inspections_for_user(user), pk=data["inspection"]), None
+        inspection = inspections_for_user(user).filter(pk=data["inspection"]).first()
+        if inspection is None:
+            raise NotFound(
+                _("Inspection %(id)s is not on the server, or not yours to see: it must be stored before its photos.")
+                % {"id": data["inspection"]}
+            )
+        return inspection, None
     raise serializers.ValidationError(
         {"finding": [_("Name the finding, or the inspection for a photo of the inspection itself.")]}
     )

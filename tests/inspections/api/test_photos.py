@@ -135,6 +135,7 @@ def test_wrong_role_and_wrong_jurisdiction(world, finding, put_photo, client_for
     assert response.status_code == 404
     response, _ = put_photo(photo_bytes(), finding, user=world.users.west_manager)
     assert response.status_code == 404
+    assert response.json()["detail"].startswith(f"Finding {finding} is not on the server, or not yours to see")
     # A volunteer in the area can see the finding but did not log it.
     response, _ = put_photo(photo_bytes(), finding, user=world.users.volunteer)
     assert response.status_code == 403
