@@ -38,7 +38,9 @@ service's reason, and kept like every refused item; the batch is not answered 40
 types (task moves) are a rectifier's to send. A request without credentials is 401.
 """
 
+import contextlib
 import dataclasses
+import gc
 import hashlib
 import json
 import math
@@ -117,6 +119,26 @@ def existing_reason(outcome: ItemResult) -> str | None:
 
 def sync_batch(*, user, device: str, items: list) -> list[Result]:
     """Process one batch for `user` (signed in) from `device`; one Result per item, in order."""
+    with _collector_paused():
+        return _sync_batch(user, device, items)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector, paused for one batch. A batch makes thousands of short-lived model
+    instances, which set off collections of the whole heap (a tenth of the batch's time, measured); the batch is
+    bounded (MAX_ITEMS), objects without cycles are freed as usual meanwhile, and the rest once it is back on."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _sync_batch(user, device: str, items: list) -> list[Result]:
     results: list[Result | None] = [None] * len(items)
     refused: dict[int, str] = {}
     conflicts: dict[int, tuple[uuid.UUID, tuple[str, ...]]] = {}
