@@ -13,13 +13,14 @@ Either way a row whose primary key is taken raises IntegrityError (nothing is sk
 sent, and the instances are marked as saved, as `bulk_create` does.
 """
 
+import uuid
 from collections.abc import Callable, Sequence
 
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import connections, router
 from django.db.models import Model
-from django.db.models.fields import AutoFieldMixin
+from django.db.models.fields import AutoFieldMixin, Field
 
 
 def insert_new(
@@ -90,13 +91,40 @@ def _columns(fields, objs, connection, known_ewkb) -> tuple[list[list], list[str
             arrays.append("%s::bytea[]")
             selected.append(f"ST_GeomFromEWKB(c{i})::{db_type}")
         else:
-            values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objs]
+            values = _prepared(field, objs, connection)
             if any(hasattr(value, "resolve_expression") for value in values):
                 raise _Unsupported
             arrays.append(f"%s::{db_type}[]")
             selected.append(f"c{i}")
         columns.append(values)
     return columns, arrays, selected
+
+
+def _prepared(field, objs, connection) -> list:
+    """Each object's value as bulk_create sends it: ``field.get_db_prep_save(field.pre_save(obj, True))``.
+
+    Preparing is most of the statement's Python time, and for the values rows are mostly made of it is the
+    identity: a field that returns a str, int, float, bool, UUID or None unchanged returns every value of that
+    type unchanged (these fields' preparations depend on the value's type alone), so such values are prepared once
+    per type. A field with its own pre_save (auto_now, …) is prepared object by object."""
+    if type(field).pre_save is not Field.pre_save:
+        return [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objs]
+    attname = field.attname
+    unchanged: set[type] = set()
+    values = []
+    for obj in objs:
+        value = getattr(obj, attname)
+        kind = type(value)
+        if kind not in unchanged:
+            prepared = field.get_db_prep_save(value, connection)
+            if prepared is value and kind in _TYPED_BY_KIND:
+                unchanged.add(kind)
+            value = prepared
+        values.append(value)
+    return values
+
+
+_TYPED_BY_KIND = frozenset({str, int, float, bool, uuid.UUID, type(None)})
 
 
 def _geometry_ewkb(field, obj, connection, known_ewkb) -> bytes | None:

@@ -31,9 +31,10 @@ def rows(world, phase, *, point=None) -> tuple[list[Inspection], list[Finding]]:
             started_at=now,
             ended_at=now if i % 2 else None,
             position=point(116.2301, 39.8451) if i % 2 else None,
-            position_accuracy_m=6.5 if i % 2 else None,
+            # Values of other types than the field's own (an int for a float, a str for a UUID) are converted.
+            position_accuracy_m=6.5 if i % 2 else (7 if i == 2 else None),
             answers={"clean": "no", "注": ["a", 1, None]} if i % 2 else {},
-            checklist_version=uuid.uuid4() if i == 3 else None,
+            checklist_version=uuid.uuid4() if i == 3 else (str(uuid.uuid4()) if i == 2 else None),
         )
         inspections.append(inspection)
         findings.append(
