@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
 
 from inspections.models import (
@@ -18,6 +19,7 @@ from inspections.models import (
     WebhookDelivery,
 )
 from inspections.selectors import findings_for_user, inspections_for_user, photos_for_user, tasks_for_user
+from inspections.services.tasks import tasks_deadlines_fill
 
 
 class PhaseInline(admin.TabularInline):
@@ -137,6 +139,20 @@ class CalendarDayAdmin(admin.ModelAdmin):
     @admin.display(description=_("weekday"))
     def weekday(self, obj: CalendarDay) -> str:
         return date_format(obj.date, "l")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        filled = tasks_deadlines_fill()
+        if filled:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d task waiting for this year's calendar got its deadline.",
+                    "%(count)d tasks waiting for this year's calendar got their deadlines.",
+                    filled,
+                )
+                % {"count": filled},
+            )
 
 
 class TaskEventInline(ReadOnlyEvidence, admin.TabularInline):

@@ -24,7 +24,6 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
@@ -40,11 +39,10 @@ from inspections.task_forms import FIELD_ACTIONS, PAGE_ACTIONS, MoveForm, TaskLi
 from inspections.task_queues import LABELS, Queue, queue_counts, queue_tasks, queues_for
 from inspections.views import NUMBER_FORMATS, PAGE_SIZE, UNITS
 from inspections.workdays import unknown_year_within
-from inspections.workflow import MOVES, REGISTER, Action, Move, is_overdue
+from inspections.workflow import MOVES, Action, Move, action_label, is_overdue
 
 # Thumbnails per side (before / after) in a row of the list; the detail page shows them all.
 ROW_THUMBNAILS = 3
-REGISTERED = gettext_lazy("Registered")
 
 # The fields each move's form asks for (besides the action).
 MOVE_FIELDS: dict[str, list[str]] = {
@@ -260,13 +258,6 @@ def _map_data(task: Task, after: list[Photo], events: list[TaskEvent]) -> dict:
     return data
 
 
-def _event_label(event: TaskEvent) -> str:
-    if event.action == REGISTER:
-        return REGISTERED
-    move = MOVES.get(event.action)
-    return move.label if move is not None else event.action
-
-
 def _event_details(event: TaskEvent) -> list[str]:
     """What the audit row's data adds, in words."""
     data = event.data or {}
@@ -276,6 +267,9 @@ def _event_details(event: TaskEvent) -> list[str]:
     if data.get("requested_due_at"):
         requested = timezone.localtime(dt.datetime.fromisoformat(data["requested_due_at"]))
         details.append(_("Requested deadline: %(due)s") % {"due": _datetime(requested)})
+    if data.get("counted_from"):
+        start = timezone.localtime(dt.datetime.fromisoformat(data["counted_from"]))
+        details.append(_("Counted from the dispatch on %(start)s") % {"start": _datetime(start)})
     if data.get("previous_due_at"):
         previous = timezone.localtime(dt.datetime.fromisoformat(data["previous_due_at"]))
         details.append(_("Previous deadline: %(due)s") % {"due": _datetime(previous)})
@@ -329,7 +323,7 @@ def _render_detail(request, task: Task, *, posted: MoveForm | None = None, statu
         event.unit_changed = previous is None or event.unit_id != previous.unit_id
         event.due_changed = previous is None or event.due_at != previous.due_at
         previous = event
-        event.label = _event_label(event)
+        event.label = action_label(event.action)
         event.details = _event_details(event)
         event.photo_urls = [_photo_urls(photo) for photo in event.photos.all()]
     allowed = allowed_moves(user, task)

@@ -24,6 +24,9 @@ from inspections.models import TaskStatus as S
 
 # The audit row of a task's creation (立案): not a move of the table, the task starts in the state it records.
 REGISTER = "register"
+# The audit row of a deadline given late: the calendar did not know the year when the task was dispatched and now
+# does (the office entered that year's calendar days). Not a move either: the status stays.
+DEADLINE_SET = "deadline"
 
 
 class Actor(StrEnum):
@@ -110,6 +113,8 @@ _MOVES = [
 ]
 
 MOVES: dict[str, Move] = {move.action.value: move for move in _MOVES}
+# The audit rows that are not moves of the table, by their action, with their labels.
+RECORD_LABELS: dict[str, Promise] = {REGISTER: _("Registered"), DEADLINE_SET: _("Deadline set")}
 # Moves a person can ask for (HOLD is the server's own).
 PUBLIC_ACTIONS = [move.action.value for move in _MOVES if move.actor != Actor.SYSTEM]
 # Moves that stay in the state they start from and are still recorded (arriving twice is two arrivals).
@@ -124,6 +129,12 @@ def overdue_q(now: datetime) -> Q:
 def is_overdue(task, now: datetime) -> bool:
     """The same as ``overdue_q``, for a task in hand."""
     return task.status in WITH_UNIT and task.due_at is not None and task.due_at < now
+
+
+def action_label(action: str) -> Promise | str:
+    """How an audit row's action reads: the move's label, or the label of a record that is not a move."""
+    move = MOVES.get(action)
+    return move.label if move is not None else RECORD_LABELS.get(action, action)
 
 
 def moves_from(status: str) -> list[Move]:

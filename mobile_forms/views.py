@@ -26,7 +26,7 @@ from accounts.models import Role
 from inspections.geofence import geofence_radius_m
 from inspections.models import TaskStatus
 from inspections.permissions import can_submit_inspection
-from inspections.workflow import MOVES, OPEN, WITH_UNIT, Actor
+from inspections.workflow import MOVES, OPEN, RECORD_LABELS, WITH_UNIT, Actor, action_label
 
 SCOPE = "/m/"
 THEME_COLOR = "#b42318"
@@ -135,7 +135,7 @@ def _workflow() -> dict:
             for move in MOVES.values()
             if move.actor == Actor.UNIT
         ],
-        "labels": {move.action.value: str(move.label) for move in MOVES.values()},
+        "labels": {action: str(action_label(action)) for action in [*RECORD_LABELS, *MOVES]},
         "statuses": {value: str(label) for value, label in TaskStatus.choices},
         "open": sorted(OPEN),
         "withUnit": sorted(WITH_UNIT),

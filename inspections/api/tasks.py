@@ -126,6 +126,10 @@ class TaskSerializer(serializers.ModelSerializer):
 
 
 class TaskEventSerializer(serializers.ModelSerializer):
+    """One audit row: a move of the workflow (``action`` as in the transition), the system's ``hold``, or a record
+    that is not a move: ``register`` (the task opened) and ``deadline`` (a deadline the calendar could not give at
+    dispatch, set once it could; ``data.counted_from`` is the dispatch)."""
+
     actor = serializers.SerializerMethodField()
     position = serializers.SerializerMethodField()
     photos = serializers.PrimaryKeyRelatedField(many=True, read_only=True)

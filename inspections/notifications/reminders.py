@@ -2,6 +2,8 @@
 
 Run every 10–15 minutes (``manage.py send_task_reminders`` from cron, or Celery beat). Each run:
 
+0. gives their deadline to tasks that have none because the calendar did not know their year when they were
+   dispatched, once it does (``tasks_deadlines_fill``);
 1. escalates every task still with its unit after its deadline to the unit's head(s), the managers of the task's
    area and the unit's group robot;
 2. tells the unit's members and robot about each task whose deadline is at most ``TASK_REMINDER_WORKING_HOURS``
@@ -36,6 +38,7 @@ class ReminderRun:
     overdue: int = 0  # occurrences recorded in this run
     deadline_approaching: int = 0
     calendar_unknown: int = 0  # tasks whose reminder time the calendar could not tell
+    deadlines_set: int = 0  # tasks given the deadline the calendar could not tell when they were dispatched
     recorded: Delivered = field(default_factory=Delivered)  # sent for this run's occurrences
     retried: Delivered = field(default_factory=Delivered)  # earlier failures sent again
 
@@ -48,7 +51,11 @@ def task_reminders_send(*, now: datetime | None = None) -> ReminderRun:
     now = now or timezone.now()
     run = ReminderRun()
     # Earlier failures first, so that a message that fails in this run is not tried twice in a row.
+    # Imported here: the task services notify through this package (a cycle at import time).
+    from inspections.services.tasks import tasks_deadlines_fill
+
     run.retried = deliveries_send()
+    run.deadlines_set = tasks_deadlines_fill()
     keys = _escalate_overdue(now, run)
     keys += _remind_approaching(now, run)
     if keys:

@@ -32,7 +32,17 @@ from inspections.permissions import can_manage_task, can_verify_task, can_work_o
 from inspections.selectors import can_view_task, dispatch_units
 from inspections.services.bulk_insert import insert_new
 from inspections.workdays import CalendarError, WorkCalendar
-from inspections.workflow import MOVES, RECORDED_IN_PLACE, REGISTER, Action, Actor, Move, moves_from
+from inspections.workflow import (
+    DEADLINE_SET,
+    MOVES,
+    RECORDED_IN_PLACE,
+    REGISTER,
+    WITH_UNIT,
+    Action,
+    Actor,
+    Move,
+    moves_from,
+)
 
 # Photo flags that make the place or time of the evidence doubtful: the task waits for a manager's triage.
 TRIAGE_FLAGS = frozenset({FlagCode.FAR_FROM_FINDING, FlagCode.TAKEN_LONG_BEFORE, FlagCode.CLOCK_AHEAD})
@@ -140,6 +150,49 @@ def tasks_register(findings: Iterable[Finding], *, calendar: WorkCalendar | None
     insert_new(TaskEvent, events)
     transaction.on_commit(partial(notify_moves, [event.pk for event in events]))
     return tasks
+
+
+def tasks_deadlines_fill(*, calendar: WorkCalendar | None = None) -> int:
+    """Give its deadline to each task with its unit that has none because the working-day calendar did not know the
+    year when the task was dispatched, once it does (the office entered that year's calendar days, or a newer
+    calendar package knows it). The deadline counts from the dispatch, as it would have then, so it may already be
+    past: the task is then overdue. One audit row per task. Returns how many tasks got their deadline.
+
+    Run by the reminder job and after calendar days are saved in the admin."""
+    calendar = calendar or WorkCalendar()
+    waiting = Task.objects.filter(status__in=WITH_UNIT, unit__isnull=False, due_at__isnull=True)
+    filled = 0
+    for task in waiting.select_related("finding__problem_type").order_by("dispatched_at", "pk"):
+        start = _deadline_start(task)
+        due, _problem = deadline(task, start, calendar)
+        if due is None:
+            continue
+        with transaction.atomic():
+            locked = waiting.select_for_update().filter(pk=task.pk).first()
+            if locked is None:  # moved or given a deadline meanwhile
+                continue
+            locked.due_at = due
+            locked.save(update_fields=["due_at", "updated_at"])
+            TaskEvent.objects.create(
+                task=locked,
+                action=DEADLINE_SET,
+                at=timezone.now(),
+                from_status=locked.status,
+                to_status=locked.status,
+                unit=locked.unit,
+                due_at=due,
+                data={"counted_from": start.isoformat()},
+            )
+        filled += 1
+    return filled
+
+
+def _deadline_start(task: Task) -> datetime:
+    """When the task's deadline started to run: its last dispatch (at registration, by a manager, or on resuming)."""
+    dispatches = TaskEvent.objects.filter(
+        task=task, to_status=TaskStatus.DISPATCHED, action__in=[REGISTER, Action.DISPATCH, Action.RESUME]
+    )
+    return dispatches.order_by("-at").values_list("at", flat=True).first() or task.dispatched_at or task.registered_at
 
 
 def task_hold_if_flagged(photo: Photo) -> TaskEvent | None:

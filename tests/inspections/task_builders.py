@@ -8,7 +8,7 @@ from django.contrib.gis.geos import Point
 from django.core.files import File
 from django.utils import timezone
 
-from inspections.models import Photo, PhotoRole, ProblemType, Task
+from inspections.models import Photo, PhotoRole, ProblemType, Task, TaskEvent
 from inspections.problem_types import ensure_default_problem_types
 from inspections.services.inspections import FindingInput, InspectionInput, hotspot_anchor, inspection_submit
 from inspections.services.photos import Upload, photo_upload
@@ -127,3 +127,11 @@ def submit_fix(rectifier, task: Task, *, seed: int = 5) -> Photo:
     after = after_photo(rectifier, task, lon=site.x + 0.00003, lat=site.y + 0.00002, seed=seed)
     move(rectifier, task, "submit", photos=[after.pk], position=Point(site.x, site.y, srid=4326), accuracy_m=5.0)
     return after
+
+
+def as_dispatched_in_an_undescribed_year(task: Task, when: dt.datetime) -> Task:
+    """The task as registered at `when`, in a year the calendar did not know then: no deadline, the audit row says
+    why (what registration does, without waiting for such a year)."""
+    Task.objects.filter(pk=task.pk).update(due_at=None, registered_at=when, dispatched_at=when)
+    TaskEvent.objects.filter(task=task).update(at=when, due_at=None, data={"deadline_problem": str(when.year)})
+    return Task.objects.get(pk=task.pk)

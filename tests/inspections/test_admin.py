@@ -1,8 +1,13 @@
-"""The admin shows tasks with their trail, scoped like everything else, and never edits them."""
+"""The admin shows tasks with their trail, scoped like everything else, and never edits them; calendar days
+saved there give waiting tasks their deadlines."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.inspections.task_builders import make_task
+from inspections.models import Task
+from tests.inspections.task_builders import as_dispatched_in_an_undescribed_year, make_task
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +41,17 @@ def test_a_staff_manager_sees_only_the_tasks_of_their_area(world, phase, client)
 def test_problem_types_show_their_deadlines(admin_client):
     page = admin_client.get("/admin/inspections/problemtype/").content.decode()
     assert "deadline_days_severe" in page
+
+
+def test_saving_calendar_days_gives_waiting_tasks_their_deadlines(world, phase, admin_client):
+    when = dt.datetime(2031, 3, 3, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+    task = as_dispatched_in_an_undescribed_year(make_task(world, phase), when)
+    response = admin_client.post(
+        "/admin/inspections/calendarday/add/",
+        {"date": "2031-01-01", "name": "元旦", "note": ""},
+        follow=True,
+        headers={"accept-language": "en"},
+    )
+    assert response.status_code == 200
+    assert "1 task waiting for this year&#x27;s calendar got its deadline." in response.content.decode()
+    assert Task.objects.get(pk=task.pk).due_at is not None

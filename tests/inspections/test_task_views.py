@@ -13,7 +13,7 @@ from accounts.models import Role
 from geo.services import unit_save
 from inspections.models import Task, TaskEvent, TaskStatus
 from tests.factories import UnitFactory, UserFactory
-from tests.inspections.task_builders import move, photo, report, submit_fix
+from tests.inspections.task_builders import as_dispatched_in_an_undescribed_year, move, photo, report, submit_fix
 
 pytestmark = pytest.mark.django_db
 
@@ -285,6 +285,25 @@ def test_the_task_page_shows_finding_photos_map_and_trail(client, world, submitt
     trail = page.split('data-testid="trail"')[1]
     assert trail.count(f"/api/photos/{after.pk}/thumbnail/") == 1
     assert "Inspector" in page and world.users.inspector.username in page
+
+
+def test_the_trail_says_why_a_deadline_came_late_and_when_it_counts_from(client, world, west_task):
+    from zoneinfo import ZoneInfo
+
+    from inspections.models import CalendarDay
+    from inspections.services.tasks import tasks_deadlines_fill
+
+    when = dt.datetime(2031, 3, 3, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+    task = as_dispatched_in_an_undescribed_year(west_task, when)
+    page = get(client, world.users.manager, detail(task))
+    assert "No deadline: 2031" in page and "none yet" in page
+    CalendarDay.objects.create(date=dt.date(2031, 1, 1), name="元旦")
+    tasks_deadlines_fill()
+    page = get(client, world.users.manager, detail(task))
+    assert "Deadline set" in page and "Counted from the dispatch on 03/03/2031 10 a.m." in page
+    assert re.findall(r'data-testid="event" data-action="(\w+)"', page).count("deadline") == 1
+    zh = get(client, world.users.manager, detail(task), language="zh-hans")
+    assert "设定期限" in zh
 
 
 def test_an_after_photo_outside_the_site_says_how_far(client, world, west_task):

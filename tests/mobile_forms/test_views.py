@@ -101,7 +101,7 @@ def test_a_units_member_gets_the_units_tasks_and_the_units_moves(client, world, 
     assert (accept["sources"], accept["target"], accept["needsNote"]) == (["dispatched"], "accepted", False)
     assert "closed" not in workflow["open"] and "dispatched" in workflow["withUnit"]
     assert workflow["geofenceRadius"] == 50 and workflow["workdayEnd"] == "18:00"
-    assert set(workflow["labels"]) >= {"verify", "reject", "dispatch"}
+    assert set(workflow["labels"]) >= {"verify", "reject", "dispatch", "register", "deadline"}
     html = response.content.decode()
     if language == "en":
         assert workflow["statuses"]["submitted"] == "Fix submitted"

@@ -30,6 +30,11 @@ class Command(BaseCommand):
                 "failed": failed,
             }
         )
+        if run.deadlines_set:
+            self.stdout.write(
+                _("%(count)d tasks got the deadline that the calendar could not tell when they were dispatched.")
+                % {"count": run.deadlines_set}
+            )
         if run.calendar_unknown:
             self.stderr.write(
                 _(

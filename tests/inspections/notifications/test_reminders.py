@@ -12,11 +12,12 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from inspections.models import Notification, NotificationEvent, Task, TaskStatus, WebhookDelivery
+from inspections.models import CalendarDay, Notification, NotificationEvent, Task, TaskStatus, WebhookDelivery
 from inspections.notifications.reminders import task_reminders_send
 from inspections.notifications.webhooks import webhook_claim
 from inspections.workdays import subtract_working_hours
 from tests.inspections.notifications.conftest import WEST
+from tests.inspections.task_builders import as_dispatched_in_an_undescribed_year
 
 pytestmark = pytest.mark.django_db
 MINUTE = dt.timedelta(minutes=1)
@@ -131,6 +132,23 @@ def test_a_deadline_in_a_year_the_calendar_does_not_know_is_logged_and_the_other
     assert run.calendar_unknown == 1 and run.deadline_approaching == 1
     assert set(Notification.objects.filter(event="deadline_approaching").values_list("task", flat=True)) == {near.pk}
     assert str(far.pk) in caplog.text and "2031" in caplog.text
+
+
+def test_a_task_left_without_deadline_gets_it_once_the_year_is_described_and_may_be_overdue_at_once(
+    people, register, capsys
+):
+    dispatched = dt.datetime(2031, 3, 3, 10, tzinfo=dt.UTC)
+    task = as_dispatched_in_an_undescribed_year(register(), dispatched)
+    assert task_reminders_send(now=dispatched + dt.timedelta(days=9)).deadlines_set == 0
+
+    CalendarDay.objects.create(date=dt.date(2031, 1, 1), name="元旦")
+    run = task_reminders_send(now=dispatched + dt.timedelta(days=9))
+    assert (run.deadlines_set, run.overdue) == (1, 1)
+    assert Task.objects.get(pk=task.pk).due_at < dispatched + dt.timedelta(days=9)
+    assert told("overdue", task)
+
+    call_command("send_task_reminders")
+    assert "got the deadline" not in capsys.readouterr().out  # given once
 
 
 def test_the_command_escalates_reports_and_sends_nothing_new_the_second_time(people, register, capsys):

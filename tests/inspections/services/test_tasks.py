@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from accounts.models import Role
 from inspections.errors import Conflict, MoveForbidden, NotVisible
-from inspections.models import Finding, Task, TaskEvent, TaskOrigin, TaskStatus
-from inspections.services.tasks import MoveInput, allowed_moves, deadline, task_transition
+from inspections.models import CalendarDay, Finding, Task, TaskEvent, TaskOrigin, TaskStatus
+from inspections.services.tasks import MoveInput, allowed_moves, deadline, task_transition, tasks_deadlines_fill
 from inspections.workdays import WorkCalendar, add_working_days
 from inspections.workflow import MOVES, PUBLIC_ACTIONS, Actor
 from tests.factories import UserFactory
-from tests.inspections.task_builders import after_photo, make_task
+from tests.inspections.task_builders import after_photo, as_dispatched_in_an_undescribed_year, make_task
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 INSIDE = (116.2151, 39.8451)  # 12 m from the finding at (116.215, 39.845)
@@ -140,6 +140,32 @@ def test_a_deadline_in_an_undescribed_year_is_left_empty_and_says_why(task):
     due, problem = deadline(task, dt.datetime(2031, 3, 3, 10, tzinfo=SHANGHAI), WorkCalendar())
     assert due is None
     assert "2031" in problem
+
+
+def test_a_missing_deadline_is_set_from_the_dispatch_once_the_office_describes_the_year(task):
+    dispatched = dt.datetime(2031, 3, 3, 10, tzinfo=SHANGHAI)
+    task = as_dispatched_in_an_undescribed_year(task, dispatched)
+    assert tasks_deadlines_fill() == 0 and reload(task).due_at is None
+
+    CalendarDay.objects.create(date=dt.date(2031, 1, 1), name="元旦")
+    assert tasks_deadlines_fill() == 1
+    task = reload(task)
+    assert task.due_at == add_working_days(dispatched, 3)  # street vending, major: 3 working days
+    assert ("deadline", "dispatched", "dispatched") in trail(task)
+    event = TaskEvent.objects.get(task=task, action="deadline")
+    assert (event.actor, event.due_at) == (None, task.due_at)
+    assert dt.datetime.fromisoformat(event.data["counted_from"]) == dispatched
+    assert tasks_deadlines_fill() == 0  # once
+
+
+def test_only_tasks_with_their_unit_get_a_missing_deadline(world, phase, task, users):
+    when = dt.datetime(2031, 3, 3, 10, tzinfo=SHANGHAI)
+    returned = as_dispatched_in_an_undescribed_year(task, when)
+    move(users.rectifier, returned, "return", note="不归我们管")
+    triage = as_dispatched_in_an_undescribed_year(make_task(world, phase, user=users.volunteer), when)
+    CalendarDay.objects.create(date=dt.date(2031, 1, 1), name="元旦")
+    assert tasks_deadlines_fill() == 0
+    assert reload(returned).due_at is None and reload(triage).due_at is None
 
 
 def test_deadline_days_come_from_the_problem_type_and_severity(world, phase):
