@@ -1,11 +1,7 @@
 from django.contrib import admin
-from django.utils.formats import date_format
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
 
 from inspections.models import (
-    CalendarDay,
     Campaign,
     Finding,
     Inspection,
@@ -19,7 +15,6 @@ from inspections.models import (
     WebhookDelivery,
 )
 from inspections.selectors import findings_for_user, inspections_for_user, photos_for_user, tasks_for_user
-from inspections.services.tasks import tasks_deadlines_fill
 
 
 class PhaseInline(admin.TabularInline):
@@ -126,35 +121,6 @@ class PhotoAdmin(ReadOnlyEvidence, admin.ModelAdmin):
         return photos_for_user(request.user)
 
 
-@admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
-    """The office's holidays and make-up working days; they win over the calendar package (see inspections.workdays)."""
-
-    list_display = ["date", "weekday", "is_working_day", "name", "note"]
-    list_filter = ["is_working_day"]
-    search_fields = ["name", "note"]
-    date_hierarchy = "date"
-    ordering = ["-date"]
-
-    @admin.display(description=_("weekday"))
-    def weekday(self, obj: CalendarDay) -> str:
-        return date_format(obj.date, "l")
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        filled = tasks_deadlines_fill()
-        if filled:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d task waiting for this year's calendar got its deadline.",
-                    "%(count)d tasks waiting for this year's calendar got their deadlines.",
-                    filled,
-                )
-                % {"count": filled},
-            )
-
-
 class TaskEventInline(ReadOnlyEvidence, admin.TabularInline):
     model = TaskEvent
     extra = 0
@@ -192,3 +158,6 @@ class WebhookDeliveryAdmin(ReadOnlyEvidence, admin.ModelAdmin):
     list_display = ["created_at", "unit", "event", "sent_at", "attempts", "status_code"]
     list_filter = ["event", "unit"]
     search_fields = ["key", "last_error"]
+
+
+from inspections import admin_calendar  # noqa: F401, E402  (calendar days)

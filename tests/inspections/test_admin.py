@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from inspections.models import Task
+from inspections.models import CalendarDay, Task
 from tests.inspections.task_builders import as_dispatched_in_an_undescribed_year, make_task
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +55,49 @@ def test_saving_calendar_days_gives_waiting_tasks_their_deadlines(world, phase, 
     assert response.status_code == 200
     assert "1 task waiting for this year&#x27;s calendar got its deadline." in response.content.decode()
     assert Task.objects.get(pk=task.pk).due_at is not None
+
+
+YEAR = "/admin/inspections/calendarday/year/"
+
+
+def test_a_years_holidays_are_entered_at_once_and_waiting_tasks_get_their_deadlines(world, phase, admin_client):
+    when = dt.datetime(2031, 3, 3, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+    task = as_dispatched_in_an_undescribed_year(make_task(world, phase), when)
+    listing = admin_client.get("/admin/inspections/calendarday/", headers={"accept-language": "en"}).content.decode()
+    assert YEAR in listing and "Enter a year's holidays" in listing
+    assert "Days off" in admin_client.get(YEAR, headers={"accept-language": "en"}).content.decode()
+
+    response = admin_client.post(
+        YEAR,
+        {"days_off": "元旦 2031-01-01 ~ 2031-01-03\n春节 2031-01-22 ~ 2031-01-28", "working_days": "2031-01-19 调休"},
+        follow=True,
+        headers={"accept-language": "en"},
+    )
+    page = response.content.decode()
+    assert "Saved 10 days off and 1 make-up working days (11 new)." in page
+    assert "1 task waiting for this year&#x27;s calendar got its deadline." in page
+    assert CalendarDay.objects.filter(date__year=2031).count() == 11
+    assert Task.objects.get(pk=task.pk).due_at is not None
+
+
+def test_a_year_with_a_line_that_cannot_be_read_is_not_saved_and_the_line_is_named(admin_client):
+    response = admin_client.post(
+        YEAR, {"days_off": "元旦 2031-01-01\n春节 二月", "working_days": ""}, headers={"accept-language": "zh-hans"}
+    )
+    assert response.status_code == 200
+    assert "第 2 行" in response.content.decode()
+    assert not CalendarDay.objects.filter(date__year=2031).exists()
+
+
+def test_entering_a_year_needs_the_right_to_add_and_change_calendar_days(world, client):
+    from django.contrib.auth.models import Permission
+
+    manager = world.users.manager
+    manager.is_staff = True
+    manager.save()
+    manager.user_permissions.add(Permission.objects.get(codename="view_calendarday"))
+    client.force_login(manager)
+    assert YEAR not in client.get("/admin/inspections/calendarday/").content.decode()
+    assert client.get(YEAR).status_code == 403
+    assert client.post(YEAR, {"days_off": "元旦 2031-01-01"}).status_code == 403
+    assert not CalendarDay.objects.filter(date__year=2031).exists()
