@@ -563,3 +563,12 @@ def test_managers_are_warned_when_the_calendar_does_not_reach_the_coming_deadlin
     warning = re.search(r'data-testid="calendar-warning">(.*?)</p>', page, flags=re.S).group(1)
     assert "does not know" in warning and "Calendar days" in warning
     assert 'data-testid="calendar-warning"' not in get(client, world.users.rectifier)
+    # A staff manager who may enter calendar days is sent straight to entering the year.
+    from django.contrib.auth.models import Permission
+
+    manager = world.users.manager
+    manager.is_staff = True
+    manager.save()
+    assert '/admin/inspections/calendarday/"' in get(client, manager)
+    manager.user_permissions.add(*Permission.objects.filter(codename__in=["add_calendarday", "change_calendarday"]))
+    assert "/admin/inspections/calendarday/year/" in get(client, manager)
