@@ -56,6 +56,15 @@ class Unit(BilingualName, models.Model):
     webhook_format = models.CharField(
         _("webhook format"), max_length=10, choices=WebhookFormat.choices, default=WebhookFormat.GENERIC
     )
+    webhook_secret = models.CharField(
+        _("webhook secret"),
+        max_length=128,
+        blank=True,
+        help_text=_(
+            "Optional. DingTalk: the robot's signing secret (加签, starts with SEC). Generic JSON: a shared secret; "
+            "each POST then carries X-Signature-256: sha256=<HMAC-SHA256 of the body>."
+        ),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -72,6 +81,10 @@ class Unit(BilingualName, models.Model):
                 self.service_area = clean_polygonal(self.service_area)
             except ValidationError as exc:
                 raise ValidationError({"service_area": exc.messages}) from exc
+        if self.webhook_secret and self.webhook_format == WebhookFormat.WECOM:
+            raise ValidationError(
+                {"webhook_secret": _("WeChat Work robots are not signed: leave the secret empty for them.")}
+            )
 
     def save(self, *args, **kwargs):
         # Cached because routing orders overlapping areas by size on every lookup.

@@ -137,9 +137,10 @@ class Robot:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
-                body = json.loads(self.rfile.read(length) or b"null")
+                raw = self.rfile.read(length)
+                body = json.loads(raw or b"null")
                 with robot.lock:
-                    robot.posts.append({"path": self.path, "body": body})
+                    robot.posts.append({"path": self.path, "body": body, "raw": raw, "headers": dict(self.headers)})
                     status, answer, delay = robot.answers.pop(0) if robot.answers else (200, {"errcode": 0}, 0)
                 if delay:
                     time.sleep(delay)
@@ -180,10 +181,11 @@ def robot():
 def with_robot(world, robot):
     """Give the east committee a group robot of the given format at the local endpoint."""
 
-    def set_format(webhook_format: str = "wecom"):
+    def set_format(webhook_format: str = "wecom", secret: str = ""):
         unit = world.east_committee
         unit.webhook_url = robot.url()
         unit.webhook_format = webhook_format
+        unit.webhook_secret = secret
         unit.save()
         return unit
 

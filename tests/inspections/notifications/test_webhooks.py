@@ -1,6 +1,11 @@
 """Units' group robots, against a real local HTTP server: each format, failures retried by the job, never doubled."""
 
+import base64
 import datetime as dt
+import hashlib
+import hmac
+import time
+import urllib.parse
 
 import pytest
 from django.test import override_settings
@@ -43,6 +48,42 @@ def test_dingtalk_gets_a_markdown_message_with_a_title(register, with_robot, rob
     assert set(markdown) == {"title", "text"}
     assert "占道经营" in markdown["title"] and "\n\n" in markdown["text"]
     assert f"({SITE}/tasks/{task.pk}/)" in markdown["text"]
+
+
+def test_a_dingtalk_robot_with_a_signing_secret_gets_timestamp_and_sign(register, with_robot, robot):
+    secret = "SEC0123456789abcdef"
+    with_robot("dingtalk", secret=secret)
+    before = int(time.time() * 1000)
+    register()
+    [post] = robot.posts
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(post["path"]).query)
+    timestamp = int(query["timestamp"][0])
+    assert before <= timestamp <= int(time.time() * 1000)
+    # DingTalk's own check: Base64(HMAC-SHA256(secret, "timestamp\nsecret")).
+    expected = hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()
+    assert base64.b64decode(query["sign"][0]) == expected
+    assert query["key"] == ["test"]  # the address's own query is kept
+    assert WebhookDelivery.objects.get().sent_at is not None
+
+
+def test_a_generic_endpoint_with_a_secret_can_check_the_body_it_got(register, with_robot, robot):
+    with_robot("generic", secret="共享密钥")
+    register()
+    [post] = robot.posts
+    signature = hmac.new("共享密钥".encode(), post["raw"], hashlib.sha256).hexdigest()
+    assert post["headers"]["X-Signature-256"] == f"sha256={signature}"
+    assert post["headers"]["Content-Type"] == "application/json; charset=utf-8"
+    assert "占道经营" in post["raw"].decode()  # UTF-8, as signed
+
+
+def test_wecom_robots_take_no_secret(world):
+    from django.core.exceptions import ValidationError
+
+    unit = world.east_committee
+    unit.webhook_format, unit.webhook_secret = "wecom", "SECabc"
+    with pytest.raises(ValidationError) as error:
+        unit.full_clean()
+    assert "webhook_secret" in error.value.message_dict
 
 
 @override_settings(SITE_URL=SITE)
