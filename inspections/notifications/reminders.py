@@ -50,10 +50,10 @@ def reminder_working_hours() -> float:
 def task_reminders_send(*, now: datetime | None = None) -> ReminderRun:
     now = now or timezone.now()
     run = ReminderRun()
-    # Earlier failures first, so that a message that fails in this run is not tried twice in a row.
     # Imported here: the task services notify through this package (a cycle at import time).
     from inspections.services.tasks import tasks_deadlines_fill
 
+    # Earlier failures first, so that a message that fails in this run is not tried twice in a row.
     run.retried = deliveries_send()
     run.deadlines_set = tasks_deadlines_fill()
     keys = _escalate_overdue(now, run)
