@@ -68,11 +68,15 @@ class CalendarDayAdmin(admin.ModelAdmin):
         return [enter, *super().get_urls()]
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "can_enter_year": self.has_add_permission(request)}
+        extra_context = {**(extra_context or {}), "can_enter_year": self.may_enter_year(request)}
         return super().changelist_view(request, extra_context)
 
+    def may_enter_year(self, request) -> bool:
+        """Entering a year adds days and replaces those already entered."""
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
     def year_view(self, request):
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+        if not self.may_enter_year(request):
             raise PermissionDenied
         form = YearEntryForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

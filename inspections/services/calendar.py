@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from inspections.models import CalendarDay
 from inspections.services.tasks import tasks_deadlines_fill
 
-DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+DATE = re.compile(r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?")
 SEPARATORS = " \t:：,，;；~～至到—–-"
 LONGEST_PERIOD_DAYS = 31
 NAME_LENGTH = CalendarDay._meta.get_field("name").max_length

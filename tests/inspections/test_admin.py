@@ -99,5 +99,11 @@ def test_entering_a_year_needs_the_right_to_add_and_change_calendar_days(world, 
     client.force_login(manager)
     assert YEAR not in client.get("/admin/inspections/calendarday/").content.decode()
     assert client.get(YEAR).status_code == 403
+    # Adding alone is not enough: entering a year also replaces days already entered.
+    manager.user_permissions.add(Permission.objects.get(codename="add_calendarday"))
+    manager = type(manager).objects.get(pk=manager.pk)  # a fresh permission cache
+    client.force_login(manager)
+    assert YEAR not in client.get("/admin/inspections/calendarday/").content.decode()
+    assert client.get(YEAR).status_code == 403
     assert client.post(YEAR, {"days_off": "元旦 2031-01-01"}).status_code == 403
     assert not CalendarDay.objects.filter(date__year=2031).exists()

@@ -53,6 +53,7 @@ def test_entering_again_replaces_the_days_and_creates_nothing_twice():
     [
         ("元旦", "", "days_off", "Line 2: give one date, or the first and the last day of a period"),
         ("a 2031-01-01 b 2031-01-02 c 2031-01-03", "", "days_off", "Line 2: give one date"),
+        ("元旦 20311-01-01", "", "days_off", "Line 2: give one date"),
         ("春节 2031-02-30", "", "days_off", "Line 2: “2031-02-30” is not a date."),
         ("\n春节 2031-01-28 ~ 2031-01-22", "", "days_off", "Line 3: the period ends before it starts."),
         ("暑假 2031-07-01 ~ 2031-08-31", "", "days_off", "Line 2: a period of more than 31 days"),
