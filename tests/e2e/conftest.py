@@ -41,7 +41,8 @@ LANDSCAPE = {"width": 1280, "height": 800}
 
 def tablet_page(browser, live_server):
     """A 10" tablet in landscape: touch, Chinese, location allowed. Service workers need a secure context, and
-    `localhost` is one where 127.0.0.1 may not be. For a module's `page` fixture: `yield from tablet_page(…)`."""
+    `localhost` is one where 127.0.0.1 may not be. For a module's `page` fixture: `yield from tablet_page(…)`, with
+    `transactional_db` among the fixture's arguments (see `page`)."""
     context = browser.new_context(
         viewport=LANDSCAPE,
         locale="zh-CN",
@@ -60,7 +61,10 @@ def tablet_page(browser, live_server):
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, transactional_db):
+    # Asks for transactional_db so that it is set up before the page and torn down after it: the browser closes
+    # before the tables are flushed. Else a request still in flight holds table locks against the flush's TRUNCATE
+    # (a deadlock, seen in CI).
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN", base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()

@@ -26,7 +26,7 @@ STEP = 0.00003
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, transactional_db):
     yield from tablet_page(browser, live_server)
 
 

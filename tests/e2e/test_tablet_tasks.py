@@ -33,7 +33,7 @@ def offset(point: Point, *, east_m: float = 0, north_m: float = 0) -> tuple[floa
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, transactional_db):
     yield from tablet_page(browser, live_server)
 
 
