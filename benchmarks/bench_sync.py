@@ -51,9 +51,9 @@ class _World:
         from accounts.models import Role, User
         from benchmarks.synthetic import CODE_PREFIX, HOTSPOT_PREFIX
         from geo.models import Hotspot, Jurisdiction
+        from inspections.evidence.inspections import hotspot_anchor
+        from inspections.evidence.problem_types import ensure_default_problem_types
         from inspections.models import Campaign, Phase, PhaseKind, ProblemType
-        from inspections.problem_types import ensure_default_problem_types
-        from inspections.services.inspections import hotspot_anchor
 
         ctx.ensure_geo_data()
         ensure_default_problem_types()

@@ -6,7 +6,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("wenming")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+# "task" means a rectification task in this project; Celery's tasks live in modules named for what they hold.
+app.conf.imports = ("inspections.rectification.jobs", "inspections.rectification.notifications.background")
 
 # Periodic work, run by `celery -A config worker -B` (or `celery -A config beat`) when a broker is configured.
 # Without one, tasks run eagerly and cron runs `manage.py send_task_reminders` instead.

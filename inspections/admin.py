@@ -160,4 +160,4 @@ class WebhookDeliveryAdmin(ReadOnlyEvidence, admin.ModelAdmin):
     search_fields = ["key", "last_error"]
 
 
-from inspections import admin_calendar  # noqa: F401, E402  (calendar days)
+from inspections.rectification import calendar_admin  # noqa: F401, E402  (calendar days)

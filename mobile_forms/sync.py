@@ -62,8 +62,7 @@ from geo.models import Hotspot
 from inspections.api.serializers import FindingInputSerializer, InspectionInputSerializer
 from inspections.api.tasks import TransitionSerializer
 from inspections.errors import Conflict, MoveForbidden, NotVisible
-from inspections.models import Phase, ProblemType, Severity
-from inspections.services.batch import (
+from inspections.evidence.batch import (
     FindingItem,
     ItemResult,
     Status,
@@ -71,8 +70,9 @@ from inspections.services.batch import (
     inspections_submit_batch,
     wgs84_point,
 )
-from inspections.services.inspections import FindingInput, InspectionInput
-from inspections.services.tasks import task_transition
+from inspections.evidence.inspections import FindingInput, InspectionInput
+from inspections.models import Phase, ProblemType, Severity
+from inspections.rectification.tasks import task_transition
 from mobile_forms.answers import snapshot
 from mobile_forms.models import SyncConflict, SyncRefusal
 from mobile_forms.selectors import versions_by_id

@@ -23,10 +23,10 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
-from inspections.geofence import geofence_radius_m
 from inspections.models import TaskStatus
 from inspections.permissions import can_submit_inspection
-from inspections.workflow import MOVES, OPEN, RECORD_LABELS, WITH_UNIT, Actor, action_label
+from inspections.rectification.geofence import geofence_radius_m
+from inspections.rectification.workflow import MOVES, OPEN, RECORD_LABELS, WITH_UNIT, Actor, action_label
 
 SCOPE = "/m/"
 THEME_COLOR = "#b42318"

@@ -65,7 +65,7 @@ def world(db):
     from accounts.models import Role
     from geo.categories import ensure_default_categories
     from geo.models import JurisdictionKind, UnitKind
-    from inspections.problem_types import ensure_default_problem_types
+    from inspections.evidence.problem_types import ensure_default_problem_types
     from tests.factories import HotspotFactory, JurisdictionFactory, UnitFactory, UserFactory, box
 
     ensure_default_categories()

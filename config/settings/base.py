@@ -75,7 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "inspections.notifications.context_processors.unread_notifications",
+                "inspections.web.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -157,7 +157,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SeverityEnum": "inspections.models.findings.Severity",
         "TaskStatusEnum": "inspections.models.tasks.TaskStatus",
-        "TaskActionEnum": "inspections.workflow.PUBLIC_ACTIONS",
+        "TaskActionEnum": "inspections.rectification.workflow.PUBLIC_ACTIONS",
     },
 }
 

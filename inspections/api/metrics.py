@@ -7,11 +7,11 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from inspections import metrics
 from inspections.errors import Conflict
-from inspections.metrics import Grouping, Metrics, MetricsRow, checked_period, task_metrics_for_user
 from inspections.permissions import can_view_metrics
-from inspections.workdays import CalendarError, WorkCalendar
+from inspections.rectification.workdays import CalendarError, WorkCalendar
+from inspections.reporting import metrics
+from inspections.reporting.metrics import Grouping, Metrics, MetricsRow, checked_period, task_metrics_for_user
 
 
 class MetricsQuerySerializer(serializers.Serializer):

@@ -7,13 +7,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from inspections.models import Notification
-from inspections.notifications.inbox import (
+from inspections.rectification.notifications.inbox import (
     notification_mark_read,
     notifications_for_user,
     notifications_mark_all_read,
 )
-from inspections.notifications.occurrences import key_deadline
-from inspections.notifications.texts import message_for, task_path
+from inspections.rectification.notifications.occurrences import key_deadline
+from inspections.rectification.notifications.texts import message_for, task_path
 
 
 class NotificationFilter(django_filters.FilterSet):

@@ -7,8 +7,8 @@ from rest_framework import serializers
 
 from geo.models import Hotspot
 from geo.validation import clean_point
+from inspections.evidence.inspections import FindingInput, InspectionInput
 from inspections.models import Campaign, Finding, Inspection, Phase, Photo, PhotoRole, ProblemType, Severity
-from inspections.services.inspections import FindingInput, InspectionInput
 
 
 class ProblemTypeSerializer(serializers.ModelSerializer):

@@ -25,11 +25,11 @@ from rest_framework.response import Response
 from geo.models import Unit
 from geo.validation import clean_point
 from inspections.api.serializers import FindingSerializer, LonLatSerializer, PhotoSerializer, PositionSerializer
-from inspections.geofence import geofence_radius_m
 from inspections.models import Photo, PhotoRole, Task, TaskEvent, TaskStatus
+from inspections.rectification.geofence import geofence_radius_m
+from inspections.rectification.tasks import MoveInput, allowed_moves, task_transition
+from inspections.rectification.workflow import PUBLIC_ACTIONS, is_overdue, overdue_q
 from inspections.selectors import tasks_for_user
-from inspections.services.tasks import MoveInput, allowed_moves, task_transition
-from inspections.workflow import PUBLIC_ACTIONS, is_overdue, overdue_q
 
 
 class TaskFilter(django_filters.FilterSet):

@@ -21,11 +21,9 @@ from inspections.api.serializers import (
     ProblemTypeSerializer,
     device_position,
 )
-from inspections.models import Campaign, Photo, PhotoRole, ProblemType
-from inspections.selectors import findings_for_user, inspections_for_user, photos_for_user
-from inspections.services.inspections import inspection_submit
-from inspections.services.photos import Upload, photo_upload
-from inspections.services.uploads import (
+from inspections.evidence.inspections import inspection_submit
+from inspections.evidence.photos import Upload, photo_upload
+from inspections.evidence.uploads import (
     Chunk,
     UploadOffsetMismatch,
     parse_content_range,
@@ -33,6 +31,8 @@ from inspections.services.uploads import (
     read_chunk,
     upload_offset,
 )
+from inspections.models import Campaign, Photo, PhotoRole, ProblemType
+from inspections.selectors import findings_for_user, inspections_for_user, photos_for_user
 
 PHOTOS = Prefetch("photos", queryset=Photo.objects.select_related("file").prefetch_related("flags"))
 

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from inspections.problem_types import ensure_default_problem_types
+from inspections.evidence.problem_types import ensure_default_problem_types
 
 
 def seed(apps, schema_editor):

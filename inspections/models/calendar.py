@@ -8,7 +8,8 @@ class CalendarDay(models.Model):
 
     Enter a whole year at once when the State Council publishes it (usually in November): every holiday and every
     make-up working day (调休). Once a year beyond the package's range has at least one row, its other days follow
-    the Monday–Friday rule; a year with no row at all is refused (see ``inspections.workdays.CalendarUnknown``).
+    the Monday–Friday rule; a year with no row at all is refused
+    (see ``inspections.rectification.workdays.CalendarUnknown``).
     """
 
     date = models.DateField(_("date"), unique=True)

@@ -13,10 +13,10 @@ from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from geo.models import Hotspot
+from inspections.evidence.inspections import FindingInput, InspectionInput, hotspot_anchor, inspection_submit
+from inspections.evidence.photos import Upload, photo_upload
+from inspections.evidence.problem_types import ensure_default_problem_types
 from inspections.models import FlagCode, PhotoFlag, PhotoRole, ProblemType
-from inspections.problem_types import ensure_default_problem_types
-from inspections.services.inspections import FindingInput, InspectionInput, hotspot_anchor, inspection_submit
-from inspections.services.photos import Upload, photo_upload
 from tests.factories import running_phase
 from tests.inspections.conftest import photo_bytes
 

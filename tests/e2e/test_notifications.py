@@ -10,9 +10,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from geo.models import Hotspot
+from inspections.evidence.inspections import FindingInput, InspectionInput, inspection_submit
+from inspections.evidence.problem_types import ensure_default_problem_types
 from inspections.models import ProblemType
-from inspections.problem_types import ensure_default_problem_types
-from inspections.services.inspections import FindingInput, InspectionInput, inspection_submit
 from tests.factories import running_phase
 
 pytestmark = pytest.mark.django_db(transaction=True)

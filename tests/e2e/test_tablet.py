@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from fixtures.checklists import load_checklists
 from geo.models import Hotspot
+from inspections.evidence.problem_types import ensure_default_problem_types
 from inspections.models import Finding, Inspection, Photo, PhotoUploadSession
-from inspections.problem_types import ensure_default_problem_types
 from tests.e2e.conftest import tablet_page
 from tests.factories import running_phase
 from tests.inspections.conftest import photo_bytes

@@ -12,9 +12,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from geo.models import Hotspot
+from inspections.evidence.problem_types import ensure_default_problem_types
 from inspections.models import Photo, PhotoRole, Severity, Task, TaskEvent, TaskStatus
-from inspections.problem_types import ensure_default_problem_types
-from inspections.services.tasks import MoveInput, task_transition
+from inspections.rectification.tasks import MoveInput, task_transition
 from mobile_forms.models import SyncRefusal
 from tests.e2e.conftest import LANDSCAPE, tablet_page
 from tests.factories import running_phase

@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from geo.models import Hotspot
+from inspections.evidence.inspections import hotspot_anchor
 from inspections.models import Task, TaskStatus
-from inspections.services.inspections import hotspot_anchor
 from tests.factories import running_phase
 from tests.inspections.task_builders import report, submit_fix
 

@@ -8,11 +8,11 @@ from django.contrib.gis.geos import Point
 from django.core.files import File
 from django.utils import timezone
 
+from inspections.evidence.inspections import FindingInput, InspectionInput, hotspot_anchor, inspection_submit
+from inspections.evidence.photos import Upload, photo_upload
+from inspections.evidence.problem_types import ensure_default_problem_types
 from inspections.models import Photo, PhotoRole, ProblemType, Task, TaskEvent
-from inspections.problem_types import ensure_default_problem_types
-from inspections.services.inspections import FindingInput, InspectionInput, hotspot_anchor, inspection_submit
-from inspections.services.photos import Upload, photo_upload
-from inspections.services.tasks import MoveInput, task_transition
+from inspections.rectification.tasks import MoveInput, task_transition
 from tests.inspections.conftest import photo_bytes
 
 

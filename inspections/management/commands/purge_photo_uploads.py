@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from inspections.services.uploads import DEFAULT_PURGE_AGE, photo_uploads_purge
+from inspections.evidence.uploads import DEFAULT_PURGE_AGE, photo_uploads_purge
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from inspections.notifications.reminders import task_reminders_send
+from inspections.rectification.jobs import reminder_job_run
 
 
 class Command(BaseCommand):
@@ -12,7 +12,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        run = task_reminders_send()
+        run = reminder_job_run()
         emails = run.recorded.emails.sent + run.retried.emails.sent
         webhooks = run.recorded.webhooks.sent + run.retried.webhooks.sent
         tallies = (run.recorded.emails, run.retried.emails, run.recorded.webhooks, run.retried.webhooks)

@@ -5,7 +5,7 @@
 import pytest
 
 from inspections.models import Notification
-from tests.inspections.notifications.conftest import (  # noqa: F401 (fixtures)
+from tests.inspections.rectification.notifications.conftest import (  # noqa: F401 (fixtures)
     move,
     next_years_calendar,
     people,

@@ -313,7 +313,7 @@ def test_the_schema_documents_both_modes(api_client):
 def test_the_same_chunks_sent_at_once_are_stored_once(world, client_for, inspection_payload, put_chunk):
     if connection.vendor != "postgresql":
         pytest.skip("row locks (select_for_update) are tested against PostGIS; SQLite serialises writers")
-    from inspections.problem_types import ensure_default_problem_types
+    from inspections.evidence.problem_types import ensure_default_problem_types
 
     ensure_default_problem_types()  # a flushed transactional database has lost the migration's rows
     body = inspection_payload()

@@ -342,7 +342,7 @@ def test_unknown_checklist_versions_and_bad_answers_are_refused(sync, inspection
 def test_concurrent_duplicate_batches_store_each_item_once(client_for, world, inspection_payload):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostGIS (SQLite serialises the whole database)")
-    from inspections.problem_types import ensure_default_problem_types
+    from inspections.evidence.problem_types import ensure_default_problem_types
 
     ensure_default_problem_types()
     items = [inspection_item(inspection_payload) for _ in range(12)]

@@ -1,0 +1,416 @@
+"""The task pages (/tasks/): work queues with counts, and one task with its evidence, map, audit trail and moves.
+
+Reads go through ``tasks_for_user`` (a task the person cannot see is a 404); every move goes through
+``task_transition``. A refused move shows its reason on the task page with the task as it is now; a move made
+redirects back (post/redirect/get).
+"""
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.forms import BoundField
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import Role
+from accounts.permissions import is_manager
+from geo.models import community_of
+from inspections.errors import Conflict, MoveForbidden, NotVisible
+from inspections.models import FlagCode, Photo, PhotoFlag, PhotoRole, Task, TaskEvent, TaskStatus
+from inspections.permissions import can_view_inspections, can_view_tasks
+from inspections.rectification.geofence import geofence_radius_m, metres_outside, photo_position
+from inspections.rectification.queues import LABELS, Queue, queue_counts, queue_tasks, queues_for
+from inspections.rectification.tasks import allowed_moves, task_transition
+from inspections.rectification.workdays import unknown_year_within
+from inspections.rectification.workflow import MOVES, Action, Move, action_label, is_overdue
+from inspections.selectors import inspections_for_user, tasks_for_user
+from inspections.web.inspections.views import NUMBER_FORMATS, PAGE_SIZE, UNITS
+from inspections.web.tasks.forms import FIELD_ACTIONS, PAGE_ACTIONS, MoveForm, TaskListFilter
+
+# Thumbnails per side (before / after) in a row of the list; the detail page shows them all.
+ROW_THUMBNAILS = 3
+
+# The fields each move's form asks for (besides the action).
+MOVE_FIELDS: dict[str, list[str]] = {
+    Action.DISPATCH: ["unit", "note"],
+    Action.RESUME: ["unit"],
+    Action.ACCEPT: [],
+    Action.START: [],
+    Action.VERIFY: ["note"],
+    Action.REJECT: ["note"],
+    Action.CLOSE: [],
+    Action.RETURN: ["note"],
+    Action.REQUEST_EXTENSION: ["due_on", "note"],
+    Action.APPROVE_EXTENSION: ["due_at", "note"],
+    Action.REFUSE_EXTENSION: ["note"],
+    Action.DEFER: ["note"],
+    Action.VOID: ["note"],
+}
+# Moves that undo work or end a task: drawn as warnings.
+DESTRUCTIVE = frozenset({Action.REJECT, Action.RETURN, Action.REFUSE_EXTENSION, Action.DEFER, Action.VOID})
+
+
+def _photos_queryset():
+    flags = PhotoFlag.objects.order_by("code")
+    return Photo.objects.select_related("file").prefetch_related(Prefetch("flags", queryset=flags, to_attr="flag_list"))
+
+
+def _photo_urls(photo: Photo) -> dict[str, str]:
+    return {
+        variant: reverse("photo-file", kwargs={"pk": photo.pk, "variant": variant})
+        for variant in ("thumbnail", "display", "original")
+    }
+
+
+def _decorate_flags(photo: Photo) -> None:
+    for flag in photo.flag_list:
+        flag.unit_label = UNITS.get(flag.unit, flag.unit)
+        flag.number_format = NUMBER_FORMATS.get(flag.unit, "-1g")
+
+
+def _split_photos(task: Task) -> tuple[list[Photo], list[Photo]]:
+    """Before-photos, and the after-photos of the latest submission (all after-photos when none was submitted)."""
+    photos = task.finding.photo_list
+    before = [photo for photo in photos if photo.role == PhotoRole.BEFORE]
+    after = [photo for photo in photos if photo.role == PhotoRole.AFTER]
+    submissions = getattr(task, "submissions", None)
+    if submissions:
+        submitted = {photo.pk for photo in submissions[0].photos.all()}
+        after = [photo for photo in after if photo.pk in submitted]
+    return before, after
+
+
+# ---------------------------------------------------------------- the list
+
+
+@dataclass
+class Tab:
+    queue: Queue
+    label: str | Promise
+    count: int
+    url: str
+    active: bool
+
+
+# Deadlines reach this many working days ahead at most (a minor problem takes 5 by default): warn before that.
+CALENDAR_LOOKAHEAD_DAYS = 10
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not can_view_tasks(user):
+        raise PermissionDenied
+    now = timezone.now()
+    queues = queues_for(user)
+    asked = request.GET.get("queue")
+    queue = next((q for q in queues if q.value == asked), queues[0])
+    counts = queue_counts(user, queues, now)
+    tabs = [Tab(q, LABELS[q], counts[q], f"{reverse('tasks:task-list')}?queue={q.value}", q == queue) for q in queues]
+    submissions = TaskEvent.objects.filter(action=Action.SUBMIT).order_by("-at", "-pk")
+    queryset = (
+        queue_tasks(user, queue, now)
+        .select_related("jurisdiction__parent", "hotspot__category")
+        .prefetch_related(
+            Prefetch("finding__photos", queryset=_photos_queryset().order_by("uploaded_at"), to_attr="photo_list"),
+            Prefetch(
+                "events",
+                queryset=submissions.prefetch_related(Prefetch("photos", queryset=Photo.objects.only("pk"))),
+                to_attr="submissions",
+            ),
+        )
+    )
+    is_rectifier = user.role == Role.RECTIFIER and not user.is_superuser
+    filterset = None
+    active_filters = 0
+    if queue == Queue.ALL:
+        filterset = TaskListFilter(request.GET or None, queryset=queryset, request=request)
+        if is_rectifier:  # one unit: nothing to choose
+            del filterset.form.fields["unit"]
+        queryset = filterset.qs
+        active_filters = sum(1 for name in filterset.filters if request.GET.get(name))
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    for task in page:
+        task.community = community_of(task.jurisdiction)
+        task.overdue = is_overdue(task, now)
+        before, after = _split_photos(task)
+        task.before, task.before_more = before[:ROW_THUMBNAILS], max(0, len(before) - ROW_THUMBNAILS)
+        task.after, task.after_more = after[:ROW_THUMBNAILS], max(0, len(after) - ROW_THUMBNAILS)
+        for photo in task.finding.photo_list:
+            photo.urls = _photo_urls(photo)
+    return render(
+        request,
+        "inspections/tasks/list.html",
+        {
+            "tabs": tabs,
+            "queue": queue,
+            "queue_label": LABELS[queue],
+            "page": page,
+            "filter": filterset,
+            "active_filters": active_filters,
+            "now": now,
+            "is_rectifier": is_rectifier,
+            "unknown_year": unknown_year_within(now, CALENDAR_LOOKAHEAD_DAYS) if is_manager(user) else None,
+        },
+    )
+
+
+# ---------------------------------------------------------------- one task
+
+
+@dataclass
+class MoveFormView:
+    move: Move
+    form: MoveForm
+    fields: list[BoundField] = field(default_factory=list)
+    destructive: bool = False
+
+
+def _initial(task: Task, action: str) -> dict:
+    initial: dict = {"action": action}
+    if action in (Action.DISPATCH, Action.RESUME):
+        # A unit that returned the task as not theirs is not offered again.
+        routed = task.unit_id or task.finding.routed_unit_id
+        if routed and task.status != TaskStatus.RETURNED:
+            initial["unit"] = routed
+    elif action == Action.APPROVE_EXTENSION and task.requested_due_at:
+        initial["due_at"] = timezone.localtime(task.requested_due_at)
+    return initial
+
+
+def _move_forms(user, task: Task, allowed: list[str], posted: MoveForm | None) -> list[MoveFormView]:
+    views = []
+    for action in allowed:
+        if action in FIELD_ACTIONS:
+            continue
+        move = MOVES[action]
+        if posted is not None and posted.data.get("action") == action:
+            form = posted
+        else:
+            form = MoveForm(initial=_initial(task, action), user=user, task=task, auto_id=f"{action}-%s")
+        if move.needs_note:
+            form.fields["note"].widget.attrs.update(required=True, placeholder=_("Say why"))
+        if action in (Action.DISPATCH, Action.RESUME):
+            form.fields["unit"].widget.attrs["required"] = True
+        views.append(
+            MoveFormView(
+                move=move,
+                form=form,
+                fields=[form[name] for name in MOVE_FIELDS[action]],
+                destructive=action in DESTRUCTIVE,
+            )
+        )
+    return views
+
+
+def _map_data(task: Task, after: list[Photo], events: list[TaskEvent]) -> dict:
+    finding = task.finding
+    data = {
+        "finding": {"lon": task.location.x, "lat": task.location.y, "label": finding.problem_type.display_name},
+        "radius": geofence_radius_m(),
+        "hotspot": None,
+        "photos": [],
+        "moves": [],
+    }
+    if task.hotspot is not None:
+        data["hotspot"] = {
+            "name": task.hotspot.name,
+            "color": task.hotspot.category.color,
+            "geometry": json.loads(task.hotspot.geometry.geojson),
+        }
+    for photo in after:
+        if photo.position is None:
+            continue
+        data["photos"].append(
+            {
+                "id": str(photo.pk),
+                "lon": photo.position.x,
+                "lat": photo.position.y,
+                "outside": photo.metres_outside,
+                "flagged": bool(photo.flag_list),
+            }
+        )
+    for event in events:
+        if event.position is None:
+            continue
+        data["moves"].append(
+            {
+                "lon": event.position.x,
+                "lat": event.position.y,
+                "accuracy": event.accuracy_m,
+                "label": str(event.label),
+            }
+        )
+    return data
+
+
+def _event_details(event: TaskEvent) -> list[str]:
+    """What the audit row's data adds, in words."""
+    data = event.data or {}
+    details = []
+    if data.get("deadline_problem"):
+        details.append(_("No deadline: %(problem)s") % {"problem": data["deadline_problem"]})
+    if data.get("requested_due_at"):
+        requested = timezone.localtime(dt.datetime.fromisoformat(data["requested_due_at"]))
+        details.append(_("Requested deadline: %(due)s") % {"due": _datetime(requested)})
+    if data.get("counted_from"):
+        start = timezone.localtime(dt.datetime.fromisoformat(data["counted_from"]))
+        details.append(_("Counted from the dispatch on %(start)s") % {"start": _datetime(start)})
+    if data.get("previous_due_at"):
+        previous = timezone.localtime(dt.datetime.fromisoformat(data["previous_due_at"]))
+        details.append(_("Previous deadline: %(due)s") % {"due": _datetime(previous)})
+    for code in data.get("flags", []):
+        details.append(FlagCode(code).label if code in FlagCode.values else code)
+    return details
+
+
+def _datetime(value: dt.datetime) -> str:
+    return date_format(value, "SHORT_DATETIME_FORMAT")
+
+
+def _task_for_page(user, pk) -> Task:
+    events = TaskEvent.objects.select_related("actor", "unit").prefetch_related(
+        Prefetch("photos", queryset=Photo.objects.only("pk", "role"))
+    )
+    queryset = (
+        tasks_for_user(user)
+        .select_related("jurisdiction__parent", "hotspot__category", "finding__routed_unit", "finding__created_by")
+        .prefetch_related(
+            Prefetch("finding__photos", queryset=_photos_queryset().order_by("uploaded_at"), to_attr="photo_list"),
+            Prefetch("events", queryset=events, to_attr="event_list"),
+        )
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _render_detail(request, task: Task, *, posted: MoveForm | None = None, status: int = 200) -> HttpResponse:
+    user = request.user
+    now = timezone.now()
+    finding = task.finding
+    photos = finding.photo_list
+    for photo in photos:
+        photo.urls = _photo_urls(photo)
+        _decorate_flags(photo)
+        photo.position = photo_position(photo) if photo.role == PhotoRole.AFTER else photo.file.exif_point
+        photo.position_source = "exif" if photo.file.exif_point is not None else "device"
+        photo.metres_outside = (
+            round(metres_outside(task, photo.position), 1)
+            if photo.role == PhotoRole.AFTER and photo.position is not None
+            else None
+        )
+    before = [photo for photo in photos if photo.role == PhotoRole.BEFORE]
+    after = sorted(
+        (photo for photo in photos if photo.role == PhotoRole.AFTER), key=lambda p: p.uploaded_at, reverse=True
+    )
+    events = task.event_list
+    previous = None
+    for event in events:
+        # The unit and the deadline are shown where a move changed them, not repeated on every row.
+        event.unit_changed = previous is None or event.unit_id != previous.unit_id
+        event.due_changed = previous is None or event.due_at != previous.due_at
+        previous = event
+        event.label = action_label(event.action)
+        event.details = _event_details(event)
+        event.photo_urls = [_photo_urls(photo) for photo in event.photos.all()]
+    allowed = allowed_moves(user, task)
+    inspection = finding.inspection
+    inspection_url = (
+        reverse("inspections:inspection-detail", kwargs={"pk": inspection.pk})
+        if can_view_inspections(user) and inspections_for_user(user).filter(pk=inspection.pk).exists()
+        else None
+    )
+    returned = (
+        next((event for event in reversed(events) if event.action == Action.RETURN), None)
+        if task.status == TaskStatus.RETURNED
+        else None
+    )
+    return render(
+        request,
+        "inspections/tasks/detail.html",
+        {
+            "task": task,
+            "finding": finding,
+            "inspection": inspection,
+            "inspection_url": inspection_url,
+            "community": community_of(task.jurisdiction),
+            "overdue": is_overdue(task, now),
+            "now": now,
+            "before": before,
+            "after": after,
+            "events": events,
+            "returned": returned,
+            "move_forms": _move_forms(user, task, allowed, posted),
+            "field_moves": [MOVES[action] for action in allowed if action in FIELD_ACTIONS],
+            "map_data": _map_data(task, after, events),
+            "radius": geofence_radius_m(),
+            "tiles_url": settings.MAP_TILES_URL,
+            "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
+        },
+        status=status,
+    )
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return getattr(error, "message", None) or str(error)
+
+
+def _next_url(request, form: MoveForm, task: Task) -> str:
+    target = form.cleaned_data.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("tasks:task-detail", kwargs={"pk": task.pk})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_detail(request: HttpRequest, pk) -> HttpResponse:
+    user = request.user
+    if not can_view_tasks(user):
+        raise PermissionDenied
+    task = _task_for_page(user, pk)
+    if request.method == "GET":
+        return _render_detail(request, task)
+
+    action = request.POST.get("action")
+    form = MoveForm(request.POST, user=user, task=task, auto_id=f"{action if action in PAGE_ACTIONS else 'move'}-%s")
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields and name != "__all__" else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return _render_detail(request, task, posted=form, status=400)
+    try:
+        result = task_transition(user=user, task_id=task.pk, data=form.to_input())
+    except NotVisible as error:
+        raise Http404 from error
+    except (ValidationError, MoveForbidden, Conflict) as error:
+        status = 400 if isinstance(error, ValidationError) else 403 if isinstance(error, MoveForbidden) else 409
+        messages.error(request, _error_text(error))
+        # The page shows the task as it is now: another person may just have moved it.
+        return _render_detail(request, _task_for_page(user, pk), posted=form, status=status)
+    move = MOVES[form.cleaned_data["action"]]
+    status_label = TaskStatus(result.task.status).label
+    if result.created:
+        messages.success(
+            request,
+            _("Done: “%(action)s”. The task is now “%(status)s”.") % {"action": move.label, "status": status_label},
+        )
+    else:
+        messages.info(request, _("Nothing changed: the task already is “%(status)s”.") % {"status": status_label})
+    return redirect(_next_url(request, form, task))
