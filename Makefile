@@ -18,7 +18,7 @@ APT_TEST := postgresql-15-postgis-3 chromium
 
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run test bench lint format system system-test prepare postgis serve demo migrate clean
+.PHONY: run test check screenshots hooks bench lint format system system-test prepare postgis serve demo migrate clean
 
 # ---------------------------------------------------------------- system packages
 define ensure_apt
@@ -87,9 +87,11 @@ postgis: system-test
 	fi
 	@psql -q -h 127.0.0.1 -U postgres -d template1 -c "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
 
+# The same steps run as pre-commit hooks (.pre-commit-config.yaml; `make hooks` installs them).
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(MANAGE) makemigrations --check --dry-run
 
 test: prepare $(VENV)/.dev-installed postgis lint
@@ -97,6 +99,20 @@ test: prepare $(VENV)/.dev-installed postgis lint
 	DATABASE_URL=$(SPATIALITE_TEST_URL) DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 	@echo "==> test suite on PostGIS"
 	DATABASE_URL=$(POSTGIS_URL) DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The everyday check: lint, the import contracts, and the suite without browser and slow tests, on SpatiaLite in
+# two processes. `make test` is the full run (.ci/run).
+check: prepare $(VENV)/.dev-installed lint
+	DATABASE_URL=$(SPATIALITE_TEST_URL) DJANGO_SETTINGS_MODULE=config.settings.test \
+	  $(VENV)/bin/pytest -n 2 -m "not e2e and not slow" $(PYTEST_ARGS)
+
+# The browser tests, writing the README's screenshots into docs/screenshots/ (other runs leave them alone).
+screenshots: prepare $(VENV)/.dev-installed system-test
+	WENMING_SCREENSHOTS=1 DATABASE_URL=$(SPATIALITE_TEST_URL) DJANGO_SETTINGS_MODULE=config.settings.test \
+	  $(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
+
+hooks: $(VENV)/.dev-installed
+	$(VENV)/bin/pre-commit install
 
 format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .

@@ -17,3 +17,7 @@ LEAFLET_CONFIG = {**LEAFLET_CONFIG, "TILES": []}  # noqa: F405
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+if DATABASES["default"]["ENGINE"].endswith("spatialite"):  # noqa: F405
+    # Django's default for SQLite made explicit: pytest-django then gives no xdist suffix to the in-memory database
+    # (it only knows the plain sqlite3 engine, and would make "test_/path/file.sqlite3_gw0" of the file's path).
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")  # noqa: F405

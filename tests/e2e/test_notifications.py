@@ -42,7 +42,7 @@ def new_tasks(demo):
     return hotspots
 
 
-def test_a_unit_member_reads_the_new_tasks_in_the_notification_centre(page, new_tasks, sign_in):
+def test_a_unit_member_reads_the_new_tasks_in_the_notification_centre(page, new_tasks, sign_in, screenshot):
     sign_in("rectifier")
     badge = page.locator("[data-testid=nav-notifications] .nav-badge")
     expect(badge).to_have_text(re.compile(r"2$"))
@@ -53,7 +53,7 @@ def test_a_unit_member_reads_the_new_tasks_in_the_notification_centre(page, new_
     expect(items.first).to_have_class(re.compile(r"\bunread\b"))
     expect(items.first).to_contain_text(new_tasks[1].name)
     expect(items.last).to_contain_text(new_tasks[0].name)
-    page.screenshot(path="/tmp/notifications.png")
+    screenshot("notifications")
 
     page.locator("[data-testid=read-all]").click()
     expect(page.locator("[data-testid=notification].unread")).to_have_count(0)
