@@ -25,6 +25,7 @@ from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
 from django.db import connections, models, router
 from django.utils.translation import gettext_lazy as _
 
+from geo.backends import features
 from geo.geodesy import area_m2, degrees_for_metres, distance_to_shape_m, local_frame, to_local_metres
 from geo.models import Hotspot, Jurisdiction, Unit
 from geo.validation import to_shapely
@@ -334,15 +335,16 @@ def _digest(qn, columns: list[str], table: str) -> str:
 def shared_routing_index() -> "RoutingIndex | None":
     """`RoutingIndex.from_database()`, built once per process and rebuilt when a hotspot or unit it reads differs.
 
-    Declared per backend. PostgreSQL/PostGIS: one query per call, which returns a digest of the routable hotspots
-    and units (ids, geometries as EWKB, sponsoring units, areas, priorities) as the caller's transaction sees them,
-    and their rows too when the digest is not the one of the index kept (same statement, same snapshot). Elsewhere
-    (SpatiaLite): None, and the caller builds its own index. Hold `shared_routing_lock` while routing with it.
+    Declared per backend (`geo.backends.features`, `shared_routing_index`). PostgreSQL/PostGIS: one query per
+    call, which returns a digest of the routable hotspots and units (ids, geometries as EWKB, sponsoring units,
+    areas, priorities) as the caller's transaction sees them, and their rows too when the digest is not the one of
+    the index kept (same statement, same snapshot). Elsewhere (SpatiaLite): None, and the caller builds its own
+    index. Hold `shared_routing_lock` while routing with it.
     """
     global _shared
     alias = router.db_for_read(Hotspot)
     connection = connections[alias]
-    if connection.vendor != "postgresql" or router.db_for_read(Unit) != alias:
+    if not features(connection).shared_routing_index or router.db_for_read(Unit) != alias:
         return None
     qn = connection.ops.quote_name
     radius = hotspot_radius_m()

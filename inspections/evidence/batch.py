@@ -52,6 +52,7 @@ from django.db.models import Q
 from django.db.models.expressions import DatabaseDefault
 from django.utils.translation import gettext as _
 
+from geo.backends import features
 from geo.geodesy import degrees_for_metres, distance_m
 from geo.models import Jurisdiction
 from geo.routing import (
@@ -765,10 +766,10 @@ def _jurisdiction_ids(points: Sequence[Point]) -> list[int | None]:
 
 def _covering_candidates(xs: np.ndarray, ys: np.ndarray) -> Q:
     """A filter for the jurisdictions that may cover any of the points; the exact test follows in Python, so a
-    superset does not change any answer. Declared per backend: on PostGIS the boxes overlapping the points' extent
-    (`&&`, answered by the spatial index alone, far cheaper than testing every boundary against the points);
-    elsewhere the boundaries intersecting the points."""
-    if connections[router.db_for_read(Jurisdiction)].vendor == "postgresql":
+    superset does not change any answer. Declared per backend (`jurisdiction_lookup_in_db`): on PostGIS the boxes
+    overlapping the points' extent (`&&`, answered by the spatial index alone, far cheaper than testing every
+    boundary against the points); elsewhere the boundaries intersecting the points."""
+    if features(connections[router.db_for_read(Jurisdiction)]).jurisdiction_lookup_in_db:
         extent = Polygon.from_bbox(
             (float(xs.min()) - 1e-9, float(ys.min()) - 1e-9, float(xs.max()) + 1e-9, float(ys.max()) + 1e-9)
         )
