@@ -35,36 +35,22 @@ database error) the batch falls back to one savepoint per item.
 import enum
 import logging
 import math
-import struct
-import sys
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-import numpy as np
-import shapely
 from django.conf import settings
-from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
+from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connections, router, transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
 from django.db.models.expressions import DatabaseDefault
 from django.utils.translation import gettext as _
 
-from geo.backends import features
 from geo.geodesy import degrees_for_metres, distance_m
-from geo.models import Jurisdiction
-from geo.routing import (
-    RoutingIndex,
-    hotspot_radius_m,
-    routable_hotspots,
-    routable_units,
-    shared_routing_index,
-    shared_routing_lock,
-)
+from geo.routing import clean_wgs84_point, jurisdiction_ids, known_ewkb, point_xy, reach, route_points
 from geo.selectors import hotspots_for_user, jurisdictions_for_user
-from geo.validation import WGS84, clean_point, from_shapely, to_shapely
+from geo.validation import WGS84, clean_point
 from inspections.bulk_insert import insert_new
 from inspections.errors import Conflict
 from inspections.evidence.inspections import (
@@ -86,7 +72,6 @@ from inspections.rectification.tasks import tasks_register
 logger = logging.getLogger(__name__)
 
 ATTEMPTS = 3  # set-based rounds before falling back to one savepoint per item
-MAX_REACH_BOXES = 32  # boxes OR-ed in one spatial prefilter (each uses the spatial index)
 INSPECTION_FOREIGN_KEYS = ["inspector", "hotspot", "phase", "jurisdiction"]
 FINDING_FOREIGN_KEYS = [
     "inspection",
@@ -296,8 +281,8 @@ def _submit_inspections(user, items: list[InspectionInput]) -> list[ItemResult]:
 
     valid = [c for c in candidates if c.valid]
     _mark_likely_duplicates([f for c in valid for f in c.findings])
-    insert_new(Inspection, [c.inspection for c in valid], known_ewkb=_known_ewkb)
-    insert_new(Finding, [f for c in valid for f in c.findings], known_ewkb=_known_ewkb)
+    insert_new(Inspection, [c.inspection for c in valid], known_ewkb=known_ewkb)
+    insert_new(Finding, [f for c in valid for f in c.findings], known_ewkb=known_ewkb)
     tasks_register([f for c in valid for f in c.findings])
     for candidate in valid:
         results[candidate.index] = ItemResult(candidate.data.id, Status.CREATED)
@@ -329,14 +314,16 @@ def _check_candidates(user, candidates: list[_Candidate]) -> None:
             anchor = data.location or (hotspot_anchor(data.hotspot) if data.hotspot else None) or data.position
             if anchor is None:
                 raise ValidationError("location")
-            c.location = _clean(anchor)
-            c.position = _clean(data.position) if data.position is not None else None
-            c.finding_points = [_clean(item.location) if item.location else c.location for item in data.findings]
+            c.location = clean_wgs84_point(anchor)
+            c.position = clean_wgs84_point(data.position) if data.position is not None else None
+            c.finding_points = [
+                clean_wgs84_point(item.location) if item.location else c.location for item in data.findings
+            ]
         except ValidationError:
             c.valid = False
 
     live = [c for c in candidates if c.valid]
-    jurisdictions = iter(_jurisdiction_ids([p for c in live for p in [c.location, *c.finding_points]]))
+    jurisdictions = iter(jurisdiction_ids([p for c in live for p in [c.location, *c.finding_points]]))
     finding_jurisdictions = {}
     for c in live:
         c.jurisdiction_id = next(jurisdictions)
@@ -407,7 +394,7 @@ _MEMO_TYPES = frozenset({str, int, float, bool})  # values that repeat across a 
 
 
 def _valid_each(instances: list, foreign_keys: list[str]) -> list[bool]:
-    """The model's own validation of each instance: `full_clean(exclude=foreign_keys, validate_unique=False,
+    """The model's own validation of each instance: `fullclean_wgs84_point(exclude=foreign_keys, validate_unique=False,
     validate_constraints=False)`, i.e. every other field's `clean` (the cleaned value kept, as clean_fields keeps
     it), then the model's `clean`. Foreign keys are left out: they hold rows this batch has just read.
 
@@ -455,7 +442,7 @@ def _valid_each(instances: list, foreign_keys: list[str]) -> list[bool]:
 def _valid(instance, foreign_keys: list[str]) -> bool:
     """The model's own validation. Foreign keys are left out: they hold rows this batch has just read."""
     try:
-        instance.full_clean(exclude=foreign_keys, validate_unique=False, validate_constraints=False)
+        instance.fullclean_wgs84_point(exclude=foreign_keys, validate_unique=False, validate_constraints=False)
     except ValidationError:
         return False
     return True
@@ -466,12 +453,7 @@ def _build_findings(user, *, owners, inputs, points, jurisdiction_ids) -> list[F
     None for one its validation refuses."""
     if not inputs:
         return []
-    shared = shared_routing_index()
-    if shared is None:
-        routes = _routing_index(points).route(*_coords(points))
-    else:
-        with shared_routing_lock:
-            routes = shared.route(*_coords(points))
+    routes = route_points(points)
     findings = []
     for i, (inspection, item, point, jurisdiction_id) in enumerate(
         zip(owners, inputs, points, jurisdiction_ids, strict=True)
@@ -536,7 +518,7 @@ def _submit_findings(user, items: list[FindingItem]) -> list[ItemResult]:
                 continue
         elif inspection is not None and inspection.inspector_id == user.pk:
             try:
-                point = _clean(item.finding.location or inspection.location)
+                point = clean_wgs84_point(item.finding.location or inspection.location)
             except ValidationError:
                 point = None
             if point is not None:
@@ -545,7 +527,7 @@ def _submit_findings(user, items: list[FindingItem]) -> list[ItemResult]:
         candidates.append(_FindingCandidate(i, item, valid=False))
 
     live = [c for c in candidates if c.valid]
-    for c, jurisdiction_id in zip(live, _jurisdiction_ids([c.point for c in live]), strict=True):
+    for c, jurisdiction_id in zip(live, jurisdiction_ids([c.point for c in live]), strict=True):
         c.valid = jurisdiction_id is not None
         c.jurisdiction_id = jurisdiction_id
     live = [c for c in live if c.valid]
@@ -568,7 +550,7 @@ def _submit_findings(user, items: list[FindingItem]) -> list[ItemResult]:
             )
     valid = [c for c in candidates if c.valid]
     _mark_likely_duplicates([c.finding for c in valid])
-    insert_new(Finding, [c.finding for c in valid], known_ewkb=_known_ewkb)
+    insert_new(Finding, [c.finding for c in valid], known_ewkb=known_ewkb)
     tasks_register([c.finding for c in valid])
     for c in valid:
         results[c.index] = ItemResult(c.item.finding.id, Status.CREATED)
@@ -651,145 +633,7 @@ def _finding_differences(stored: Finding, item: FindingInput) -> tuple[str, ...]
     return tuple(differences)
 
 
-# ---------------------------------------------------------------- set-based spatial lookups
-
-
-def _xy(point: Point) -> tuple[float, float]:
-    """A point's coordinates, read from GEOS once per point object (each read is a few library calls)."""
-    try:
-        return point.__dict__["_batch_xy"]
-    except KeyError:
-        xy = point.__dict__["_batch_xy"] = (point.x, point.y)
-        return xy
-
-
-_POINT_EWKB = struct.Struct("<BIIdd")  # little-endian EWKB of a 2D point with an SRID, as GEOS writes it here
-_EWKB_POINT_SRID = 0x20000001
-
-
-def wgs84_point(lon: float, lat: float) -> Point:
-    """`Point(lon, lat, srid=4326)` that also keeps its coordinates and EWKB in Python, so the batch reads them
-    without asking GEOS (for points the sync reads off the wire; they are not modified afterwards)."""
-    point = Point(lon, lat, srid=WGS84)
-    point.__dict__["_batch_xy"] = (lon, lat)
-    if _NATIVE_EWKB:
-        point.__dict__["_batch_ewkb"] = _POINT_EWKB.pack(1, _EWKB_POINT_SRID, WGS84, lon, lat)
-    return point
-
-
-_NATIVE_EWKB = sys.byteorder == "little"
-
-
-def _known_ewkb(geometry) -> bytes | None:
-    """The EWKB of a point made by `wgs84_point` (the bytes GEOS would write for it), else None."""
-    return geometry.__dict__.get("_batch_ewkb")
-
-
-def _clean(point: Point) -> Point:
-    """`clean_point`. A point already in WGS84 and within its bounds is returned as it is: clean_point would return
-    an equal copy of it (and costs some twenty GEOS calls)."""
-    if isinstance(point, Point) and point.srid == WGS84 and not point.empty:
-        x, y = _xy(point)
-        if -180 <= x <= 180 and -90 <= y <= 90:
-            return point
-    return clean_point(point)
-
-
-def _coords(points: Sequence[Point]) -> tuple[np.ndarray, np.ndarray]:
-    xy = np.array([_xy(p) for p in points], dtype=np.float64).reshape(-1, 2)
-    return xy[:, 0], xy[:, 1]
-
-
-def _multipoint(points: Sequence[Point]) -> GEOSGeometry:
-    xs, ys = _coords(points)
-    return from_shapely(shapely.multipoints(np.column_stack([xs, ys])))
-
-
-def _reach(field_name: str, points: Sequence[Point], radius_m: float) -> Q:
-    """A prefilter for rows of `field_name` within `radius_m` of any point: a few boxes OR-ed (each answered by the
-    spatial index), each covering a cluster of points with the same margin `likely_duplicate` and `route_point` use.
-    A superset: the exact test follows in Python."""
-    xs, ys = _coords(points)
-    pads = np.array([degrees_for_metres(radius_m, float(y)) for y in ys])
-    cell = max(float(pads.max()) * 8, 1e-6)
-    while True:
-        keys = np.column_stack([np.floor(xs / cell), np.floor(ys / cell)]).astype(np.int64)
-        groups, inverse = np.unique(keys, axis=0, return_inverse=True)
-        if len(groups) <= MAX_REACH_BOXES:
-            break
-        cell *= 2
-    inverse = inverse.reshape(-1)
-    condition = Q()
-    for g in range(len(groups)):
-        members = inverse == g
-        pad = float(pads[members].max())
-        box = Polygon.from_bbox(
-            (
-                float(xs[members].min()) - pad,
-                float(ys[members].min()) - pad,
-                float(xs[members].max()) + pad,
-                float(ys[members].max()) + pad,
-            )
-        )
-        box.srid = 4326
-        condition |= Q(**{f"{field_name}__intersects": box})
-    return condition
-
-
-def _jurisdiction_ids(points: Sequence[Point]) -> list[int | None]:
-    """`resolve_jurisdiction` for many points: the deepest jurisdiction covering each (boundary included), the
-    lowest code on a shared border. One query for the candidates' levels, then one per level actually needed."""
-    if not points:
-        return []
-    xs, ys = _coords(points)
-    candidates = list(
-        Jurisdiction.objects.filter(_covering_candidates(xs, ys)).order_by("-level", "code").values_list("pk", "level")
-    )
-    found = np.full(len(points), -1, dtype=np.int64)
-    remaining = np.arange(len(points))
-    for level in sorted({row[1] for row in candidates}, reverse=True):
-        ids = [pk for pk, lvl in candidates if lvl == level]  # in code order
-        boundaries = dict(Jurisdiction.objects.filter(pk__in=ids).values_list("pk", "boundary"))
-        shapes = np.array([to_shapely(boundaries[pk]) for pk in ids], dtype=object)
-        hit_point, hit_shape = shapely.STRtree(shapes).query(
-            shapely.points(xs[remaining], ys[remaining]), predicate="intersects"
-        )
-        first = np.full(len(remaining), len(ids), dtype=np.int64)
-        np.minimum.at(first, hit_point, hit_shape)  # the lowest code wins
-        covered = first < len(ids)
-        found[remaining[covered]] = np.array(ids, dtype=np.int64)[first[covered]]
-        remaining = remaining[~covered]
-        if not len(remaining):
-            break
-    return [int(j) if j >= 0 else None for j in found]
-
-
-def _covering_candidates(xs: np.ndarray, ys: np.ndarray) -> Q:
-    """A filter for the jurisdictions that may cover any of the points; the exact test follows in Python, so a
-    superset does not change any answer. Declared per backend (`jurisdiction_lookup_in_db`): on PostGIS the boxes
-    overlapping the points' extent (`&&`, answered by the spatial index alone, far cheaper than testing every
-    boundary against the points); elsewhere the boundaries intersecting the points."""
-    if features(connections[router.db_for_read(Jurisdiction)]).jurisdiction_lookup_in_db:
-        extent = Polygon.from_bbox(
-            (float(xs.min()) - 1e-9, float(ys.min()) - 1e-9, float(xs.max()) + 1e-9, float(ys.max()) + 1e-9)
-        )
-        extent.srid = WGS84
-        return Q(boundary__bboverlaps=extent)
-    return Q(boundary__intersects=from_shapely(shapely.multipoints(np.column_stack([xs, ys]))))
-
-
-def _routing_index(points: Sequence[Point]) -> RoutingIndex:
-    """A RoutingIndex over the hotspots within reach of the points and the units covering any of them."""
-    radius = hotspot_radius_m()
-    hotspots = list(
-        routable_hotspots().filter(_reach("geometry", points, radius)).only("id", "geometry", "sponsoring_unit_id")
-    )
-    units = list(
-        routable_units()
-        .filter(service_area__intersects=_multipoint(points))
-        .only("id", "service_area", "service_area_m2", "routing_priority")
-    )
-    return RoutingIndex(hotspots=hotspots, units=units, radius_m=radius)
+# ---------------------------------------------------------------- likely duplicates
 
 
 def _mark_likely_duplicates(findings: list[Finding]) -> None:
@@ -799,7 +643,7 @@ def _mark_likely_duplicates(findings: list[Finding]) -> None:
         return
     radius = settings.DUPLICATE_FINDING_RADIUS_M
     points = [f.location for f in findings]
-    pads = [degrees_for_metres(radius, _xy(p)[1]) for p in points]
+    pads = [degrees_for_metres(radius, point_xy(p)[1]) for p in points]
     cell = max(pads)  # a finding's box (its pad each way) lies within the 3 × 3 cells around its own
 
     def key(x, y):
@@ -809,15 +653,15 @@ def _mark_likely_duplicates(findings: list[Finding]) -> None:
     # which are appended in batch order as they are marked.
     grid: dict[tuple, list[tuple]] = defaultdict(list)
     stored = Finding.objects.filter(
-        _reach("location", points, radius),
+        reach("location", points, radius),
         problem_type_id__in={f.problem_type_id for f in findings},
         is_open=True,
     ).values_list("pk", "problem_type_id", "inspection_id", "location", "created_at")
     for pk, type_id, inspection_id, location, created_at in stored:
-        x, y = _xy(location)
+        x, y = point_xy(location)
         grid[(type_id, *key(x, y))].append((x, y, inspection_id, (0, created_at.timestamp()), pk))
     for order, (finding, pad) in enumerate(zip(findings, pads, strict=True)):
-        x, y = _xy(finding.location)
+        x, y = point_xy(finding.location)
         cx, cy = key(x, y)
         matches = []
         for dx in (-1, 0, 1):
@@ -841,5 +685,4 @@ __all__ = [
     "finding_add",
     "findings_submit_batch",
     "inspections_submit_batch",
-    "wgs84_point",
 ]
