@@ -1,11 +1,11 @@
 """Routing a point to its unit: one at a time through the service, and a million at once in memory.
 
 Both are compared with PostGIS doing the same lookup in SQL (see the SQL below, which restates the rules of
-geo/routing.py: deepest jurisdiction; nearest active hotspot with an active sponsor within the radius, by geography
-distance, then size, then id; else the containing active unit by priority desc, area, id). "Containing" is
-ST_Intersects, as in geo/routing.py (its `__intersects` lookups): a point on a boundary belongs to both sides and
-the tie-breaks decide. The checks compare every answer with route_point, so if the service changes its predicate
-the SQL here must follow (the check will say so).
+geo/routing/rules.py: deepest jurisdiction; nearest active hotspot with an active sponsor within the radius, by
+geography distance, then size, then id; else the containing active unit by priority desc, area, id). "Containing"
+is ST_Intersects, as in geo/routing/rules.py (its `__intersects` lookups): a point on a boundary belongs to both
+sides and the tie-breaks decide. The checks compare every answer with route_point, so if the service changes its
+predicate the SQL here must follow (the check will say so).
 """
 
 from __future__ import annotations

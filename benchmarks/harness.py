@@ -374,7 +374,9 @@ def run_measurement(m: Measurement, repeats: int) -> tuple[list[dict], list[Issu
 def _backend() -> str:
     from django.db import connection
 
-    return connection.vendor if connection.vendor != "postgresql" else "postgis"
+    from geo.backends import features
+
+    return features(connection).name
 
 
 # ---------------------------------------------------------------- report

@@ -1,15 +1,16 @@
 """Inserting many new rows at once: `bulk_create`, with a faster statement where the backend has one.
 
-Declared per backend, like `django.contrib.gis` backends declare features:
+Declared per backend (`geo.backends.features`):
 
-- PostgreSQL/PostGIS: one ``INSERT … SELECT * FROM unnest(%b::type[], …)`` per model, one array parameter per
-  column. The values are those `bulk_create` would send (each field's `pre_save` and `get_db_prep_save`), so the
-  rows are the same; only the statement differs (no 500-row VALUES list to compile, adapt and parse). The arrays
-  travel apart from the statement, in binary (psycopg 3's server-side binding, for this statement only: Django's
-  connections bind on the client, which would quote every value into the SQL text, an eighth of a sync batch's
-  time). Rows of a model with an automatic primary key take their ids from its sequence first (one ``nextval``
-  query), as the database would give them.
-- any other backend (SpatiaLite): `bulk_create` itself.
+- where the database has `unnest_insert` (PostgreSQL/PostGIS with psycopg 3): one
+  ``INSERT … SELECT * FROM unnest(%b::type[], …)`` per model, one array parameter per column. The values are those
+  `bulk_create` would send (each field's `pre_save` and `get_db_prep_save`), so the rows are the same; only the
+  statement differs (no 500-row VALUES list to compile, adapt and parse). The arrays travel apart from the
+  statement, in binary (`server_side_binding`, for this statement only: Django's connections bind on the client,
+  which would quote every value into the SQL text, an eighth of a sync batch's time). Rows of a model with an
+  automatic primary key take their ids from its sequence first (one ``nextval`` query), as the database would
+  give them.
+- elsewhere (SpatiaLite): `bulk_create` itself.
 
 Either way a row whose primary key is taken raises IntegrityError (nothing is skipped silently), no signals are
 sent, and the instances are marked as saved, as `bulk_create` does.
@@ -23,6 +24,8 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.db import connections, router
 from django.db.models import Model
 from django.db.models.fields import AutoFieldMixin, Field
+
+from geo.backends import features
 
 
 def insert_new(
@@ -38,10 +41,11 @@ def insert_new(
     alias = router.db_for_write(model)
     connection = connections[alias]
     fields = list(model._meta.concrete_fields)
-    if connection.vendor == "postgresql" and all(obj.pk is None for obj in objs):
+    unnest = features(connection).unnest_insert
+    if unnest and all(obj.pk is None for obj in objs):
         _take_ids(model, objs, connection)
     if (
-        connection.vendor != "postgresql"
+        not unnest
         or any((f.db_returning and not f.primary_key) or f.generated for f in fields)
         or any(obj.pk is None for obj in objs)
     ):

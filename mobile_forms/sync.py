@@ -59,6 +59,7 @@ from django.utils.translation import ngettext
 from rest_framework import serializers
 
 from geo.models import Hotspot
+from geo.routing import wgs84_point
 from inspections.api.serializers import FindingInputSerializer, InspectionInputSerializer
 from inspections.api.tasks import TransitionSerializer
 from inspections.errors import Conflict, MoveForbidden, NotVisible
@@ -68,7 +69,6 @@ from inspections.evidence.batch import (
     Status,
     findings_submit_batch,
     inspections_submit_batch,
-    wgs84_point,
 )
 from inspections.evidence.inspections import FindingInput, InspectionInput
 from inspections.models import Phase, ProblemType, Severity

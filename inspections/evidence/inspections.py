@@ -1,4 +1,8 @@
-"""Recording an inspection with its findings: idempotent on the tablet's UUIDs."""
+"""Recording an inspection with its findings, or a finding added to it later: idempotent on the tablet's UUIDs.
+
+The rules (which point an item is anchored to, the phase, the district, the stored record of a replay, how the rows
+are built) have one home here, public, and the batch path (batch/) calls them rather than restating them.
+"""
 
 import uuid
 from dataclasses import dataclass, field
@@ -51,23 +55,16 @@ def hotspot_anchor(hotspot: Hotspot) -> Point:
     return geometry if geometry.geom_type == "Point" else geometry.point_on_surface
 
 
-def _in_district(point: Point, field_name: str):
-    try:
-        point = clean_point(point)
-    except ValidationError as exc:
-        raise ValidationError({field_name: exc.messages}) from exc
-    jurisdiction = resolve_jurisdiction(point)
-    if jurisdiction is None:
-        raise ValidationError(
-            {
-                field_name: _("The location (%(lon).6f, %(lat).6f) is outside every jurisdiction of the district.")
-                % {"lon": point.x, "lat": point.y}
-            }
-        )
-    return point, jurisdiction
+# ---------------------------------------------------------------- the rules, shared with the batch path (batch/)
 
 
-def _check_phase(data: InspectionInput) -> None:
+def usable_hotspots(user):
+    """The hotspots a person may record an inspection at: the active ones of their area."""
+    return hotspots_for_user(user).filter(active=True)
+
+
+def check_phase(data: InspectionInput) -> None:
+    """The inspection must start within its phase (on the local calendar day)."""
     day = timezone.localdate(data.started_at)
     phase = data.phase
     if not phase.starts_on <= day <= phase.ends_on:
@@ -79,8 +76,37 @@ def _check_phase(data: InspectionInput) -> None:
         )
 
 
-def inspecting_roles_only() -> PermissionDenied:
-    return PermissionDenied(_("Only inspectors, volunteers and managers record inspections."))
+def inspection_anchor(data: InspectionInput) -> Point:
+    """The point an inspection is stored at: the location sent, else its hotspot's anchor, else the device's
+    position (not yet cleaned)."""
+    anchor = data.location or (hotspot_anchor(data.hotspot) if data.hotspot else None) or data.position
+    if anchor is None:
+        raise ValidationError({"location": _("A free inspection needs a location or a device position.")})
+    return anchor
+
+
+def finding_anchor(item: FindingInput, inspection_location: Point) -> Point:
+    """The point a finding is stored at: its own location, else its inspection's."""
+    return item.location or inspection_location
+
+
+def check_in_district(point: Point, jurisdiction, field_name: str) -> None:
+    """A (clean) point must lie in a jurisdiction of the district: `jurisdiction` is the one found for it (a row
+    or its id), None when there is none."""
+    if jurisdiction is None:
+        raise ValidationError(
+            {
+                field_name: _("The location (%(lon).6f, %(lat).6f) is outside every jurisdiction of the district.")
+                % {"lon": point.x, "lat": point.y}
+            }
+        )
+
+
+def check_listed_once(findings: list[FindingInput]) -> None:
+    """A submission lists each finding id once."""
+    twice = repeated_finding_ids(findings)
+    if twice:
+        raise ValidationError({"findings": _("Finding id %(id)s is listed twice.") % {"id": twice[0]}})
 
 
 def repeated_finding_ids(findings) -> list:
@@ -89,11 +115,94 @@ def repeated_finding_ids(findings) -> list:
     return [item_id for item_id in dict.fromkeys(ids) if ids.count(item_id) > 1]
 
 
-def _existing(user, inspection_id) -> Inspection | None:
-    existing = Inspection.objects.filter(pk=inspection_id).first()
-    if existing is not None and existing.inspector_id != user.pk:
+def finding_id_taken(finding_id) -> Conflict:
+    return Conflict(_("Finding id %(id)s is already used by another inspection.") % {"id": finding_id})
+
+
+def inspecting_roles_only() -> PermissionDenied:
+    return PermissionDenied(_("Only inspectors, volunteers and managers record inspections."))
+
+
+def check_own_inspection(user, stored: Inspection | None) -> Inspection | None:
+    """A replay's stored inspection (or None) must be the person's own: an id is never shared between people."""
+    if stored is not None and stored.inspector_id != user.pk:
         raise Conflict(_("This inspection id is already used by another person's inspection."))
-    return existing
+    return stored
+
+
+def stored_inspection(user, inspection_id) -> Inspection | None:
+    """The person's stored inspection with this id (a replay), or None."""
+    return check_own_inspection(user, Inspection.objects.filter(pk=inspection_id).first())
+
+
+def check_own_finding(user, inspection_id, stored: Finding | None) -> Finding | None:
+    """A replay's stored finding (or None) must belong to the same inspection, of the same person."""
+    if stored is None:
+        return None
+    if stored.inspection_id != inspection_id:
+        raise finding_id_taken(stored.pk)
+    if stored.inspection.inspector_id != user.pk:
+        raise Conflict(_("This inspection id is already used by another person's inspection."))
+    return stored
+
+
+def stored_finding(user, inspection_id, finding_id) -> Finding | None:
+    """The person's stored finding with this id in this inspection (a replay), or None."""
+    return check_own_finding(
+        user, inspection_id, Finding.objects.select_related("inspection").filter(pk=finding_id).first()
+    )
+
+
+def check_parent_inspection(user, inspection_id, inspection: Inspection | None) -> Inspection:
+    """A finding sent on its own is added to an inspection already stored (`inspection`, None when it is not),
+    and only by its inspector."""
+    if inspection is None:
+        raise ValidationError(
+            {
+                "inspection": _(
+                    "Inspection %(id)s is not on the server yet: send the inspection first, then its findings."
+                )
+                % {"id": inspection_id}
+            }
+        )
+    if inspection.inspector_id != user.pk:
+        raise Conflict(
+            _("Inspection %(id)s is another person's: only its inspector adds findings to it.") % {"id": inspection_id}
+        )
+    return inspection
+
+
+def new_inspection(
+    *, user, data: InspectionInput, location: Point, position: Point | None, jurisdiction_id
+) -> Inspection:
+    """The unsaved inspection of an item, located (one at a time here, a batch at once in batch/)."""
+    return Inspection(
+        id=data.id,
+        inspector=user,
+        hotspot=data.hotspot,
+        phase=data.phase,
+        jurisdiction_id=jurisdiction_id,
+        location=location,
+        started_at=data.started_at,
+        ended_at=data.ended_at,
+        position=position,
+        position_accuracy_m=data.accuracy_m,
+        answers=data.answers,
+        checklist_version=data.checklist_version,
+    )
+
+
+def _in_district(point: Point, field_name: str):
+    try:
+        point = clean_point(point)
+    except ValidationError as exc:
+        raise ValidationError({field_name: exc.messages}) from exc
+    jurisdiction = resolve_jurisdiction(point)
+    check_in_district(point, jurisdiction, field_name)
+    return point, jurisdiction
+
+
+# ---------------------------------------------------------------- the single-item services
 
 
 def inspection_submit(*, user, data: InspectionInput) -> tuple[Inspection, bool]:
@@ -103,17 +212,14 @@ def inspection_submit(*, user, data: InspectionInput) -> tuple[Inspection, bool]
     """
     if not can_submit_inspection(user):
         raise inspecting_roles_only()
-    existing = _existing(user, data.id)
+    existing = stored_inspection(user, data.id)
     if existing is not None:
         return existing, False
 
-    if data.hotspot is not None and not hotspots_for_user(user).filter(pk=data.hotspot.pk, active=True).exists():
+    if data.hotspot is not None and not usable_hotspots(user).filter(pk=data.hotspot.pk).exists():
         raise ValidationError({"hotspot": _("This hotspot is not active or not in your area.")})
-    _check_phase(data)
-    anchor = data.location or (hotspot_anchor(data.hotspot) if data.hotspot else None) or data.position
-    if anchor is None:
-        raise ValidationError({"location": _("A free inspection needs a location or a device position.")})
-    location, jurisdiction = _in_district(anchor, "location")
+    check_phase(data)
+    location, jurisdiction = _in_district(inspection_anchor(data), "location")
     if not jurisdictions_for_user(user).filter(pk=jurisdiction.pk).exists():
         raise ValidationError({"location": _("This place is outside the area you are assigned to.")})
     position = None
@@ -123,25 +229,13 @@ def inspection_submit(*, user, data: InspectionInput) -> tuple[Inspection, bool]
         except ValidationError as exc:
             raise ValidationError({"position": exc.messages}) from exc
 
-    inspection = Inspection(
-        id=data.id,
-        inspector=user,
-        hotspot=data.hotspot,
-        phase=data.phase,
-        jurisdiction=jurisdiction,
-        location=location,
-        started_at=data.started_at,
-        ended_at=data.ended_at,
-        position=position,
-        position_accuracy_m=data.accuracy_m,
-        answers=data.answers,
-        checklist_version=data.checklist_version,
+    inspection = new_inspection(
+        user=user, data=data, location=location, position=position, jurisdiction_id=jurisdiction.pk
     )
+    inspection.jurisdiction = jurisdiction  # the row just read: no query when the caller shows it
     inspection.full_clean()
     findings = [_build_finding(user, inspection, item, index) for index, item in enumerate(data.findings)]
-    twice = repeated_finding_ids(data.findings)
-    if twice:
-        raise ValidationError({"findings": _("Finding id %(id)s is listed twice.") % {"id": twice[0]}})
+    check_listed_once(data.findings)
     try:
         with transaction.atomic():
             inspection.save(force_insert=True)
@@ -150,18 +244,48 @@ def inspection_submit(*, user, data: InspectionInput) -> tuple[Inspection, bool]
             tasks_register(findings)
     except IntegrityError:
         # The same submission arrived twice at once: the other request stored it first.
-        existing = _existing(user, data.id)
+        existing = stored_inspection(user, data.id)
         if existing is None:
             raise
         return existing, False
     return inspection, True
 
 
+def finding_add(*, user, inspection_id: uuid.UUID, data: FindingInput) -> tuple[Finding, bool]:
+    """Add a finding to an inspection already stored, by its inspector; a replay returns the stored one unchanged.
+
+    Returns (finding, created). The finding is checked and routed exactly as the findings of `inspection_submit`.
+    """
+    if not can_submit_inspection(user):
+        raise inspecting_roles_only()
+    existing = stored_finding(user, inspection_id, data.id)
+    if existing is not None:
+        return existing, False
+    inspection = check_parent_inspection(user, inspection_id, Inspection.objects.filter(pk=inspection_id).first())
+    try:
+        finding = _build_finding(user, inspection, data, 0)
+    except ValidationError as exc:
+        # One finding on its own: its fields are not findings[0].…
+        raise ValidationError(
+            {key.removeprefix("findings[0]."): messages for key, messages in exc.message_dict.items()}
+        ) from exc
+    try:
+        with transaction.atomic():
+            finding.save(force_insert=True)
+            tasks_register([finding])
+    except IntegrityError:
+        existing = stored_finding(user, inspection_id, data.id)
+        if existing is None:
+            raise
+        return existing, False
+    return finding, True
+
+
 def _build_finding(user, inspection: Inspection, item: FindingInput, index: int) -> Finding:
     field_name = f"findings[{index}].location"
-    location, jurisdiction = _in_district(item.location or inspection.location, field_name)
+    location, jurisdiction = _in_district(finding_anchor(item, inspection.location), field_name)
     if Finding.objects.filter(pk=item.id).exclude(inspection_id=inspection.pk).exists():
-        raise Conflict(_("Finding id %(id)s is already used by another inspection.") % {"id": item.id})
+        raise finding_id_taken(item.id)
     route = route_point(location)
     finding = new_finding(
         user=user,
@@ -185,7 +309,7 @@ def _build_finding(user, inspection: Inspection, item: FindingInput, index: int)
 def new_finding(
     *, user, inspection: Inspection, item: FindingInput, location: Point, jurisdiction_id, routed_unit_id, routing_rule
 ) -> Finding:
-    """The unsaved finding of an item, located and routed (one at a time here, a batch at once in batch.py)."""
+    """The unsaved finding of an item, located and routed (one at a time here, a batch at once in batch/)."""
     return Finding(
         id=item.id,
         inspection=inspection,

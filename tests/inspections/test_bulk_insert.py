@@ -7,9 +7,8 @@ from django.contrib.gis.geos import Point
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from geo.routing import Rule
+from geo.routing import Rule, known_ewkb, wgs84_point
 from inspections.bulk_insert import insert_new
-from inspections.evidence.batch import wgs84_point
 from inspections.models import Finding, Inspection, ProblemType
 
 pytestmark = pytest.mark.django_db
@@ -89,12 +88,10 @@ def geos_point(lon, lat):
 
 @pytest.mark.parametrize("point", [geos_point, wgs84_point], ids=["geos-point", "wgs84_point"])
 def test_the_same_rows_as_bulk_create(world, phase, point):
-    from inspections.evidence.batch import _known_ewkb
-
     inspections, findings = rows(world, phase, point=point)
     copies = same_rows_with_new_ids(inspections, findings)
-    insert_new(Inspection, inspections, known_ewkb=_known_ewkb)
-    insert_new(Finding, findings, known_ewkb=_known_ewkb)
+    insert_new(Inspection, inspections, known_ewkb=known_ewkb)
+    insert_new(Finding, findings, known_ewkb=known_ewkb)
     Inspection.objects.bulk_create(copies[0])
     Finding.objects.bulk_create(copies[1])
 
@@ -118,18 +115,6 @@ def test_a_taken_id_is_an_integrity_error_and_nothing_is_stored(world, phase):
 
 def test_nothing_to_insert(db):
     insert_new(Inspection, [])
-
-
-def test_wgs84_point_keeps_the_bytes_geos_writes():
-    from inspections.evidence.batch import _known_ewkb
-
-    for lon, lat in [(116.2301, 39.8451), (-180.0, -90.0), (180.0, 90.0), (0.1 + 0.2, 1e-300)]:
-        made = wgs84_point(lon, lat)
-        plain = Point(lon, lat, srid=4326)
-        assert made.equals_exact(plain) and made.srid == 4326
-        known = _known_ewkb(made)
-        assert known is None or known == bytes(plain.ewkb)
-    assert _known_ewkb(Point(1.0, 2.0, srid=4326)) is None
 
 
 def test_rows_with_an_automatic_id_get_the_ids_the_database_would_give(world, phase):

@@ -1,8 +1,9 @@
-import numpy as np
+"""The routing rules, one point at a time."""
+
 import pytest
 from django.contrib.gis.geos import Point
 
-from geo.routing import RoutingIndex, Rule, resolve_jurisdiction, route_point
+from geo.routing import Rule, resolve_jurisdiction, route_point
 from geo.services import hotspot_update, unit_save
 
 pytestmark = pytest.mark.django_db
@@ -78,23 +79,3 @@ def test_point_resolves_to_deepest_jurisdiction(world):
     assert resolve_jurisdiction(at(116.2005, 39.8405)) == world.cell
     assert resolve_jurisdiction(at(116.210, 39.850)) == world.west
     assert resolve_jurisdiction(at(116.50, 39.90)) is None
-
-
-def test_bulk_routing_agrees_with_single_routing(world):
-    rng = np.random.default_rng(7)
-    lons = np.concatenate([rng.uniform(116.195, 116.245, 400), 116.230 + rng.normal(0, 0.0005, 100)])
-    lats = np.concatenate([rng.uniform(39.835, 39.865, 400), 39.845 + rng.normal(0, 0.0005, 100)])
-    bulk = RoutingIndex.from_database().route(lons, lats)
-    rules_seen = set()
-    for i, (lon, lat) in enumerate(zip(lons, lats, strict=True)):
-        single = route_point(at(float(lon), float(lat)))
-        assert bulk.rule_at(i) == single.rule, (lon, lat)
-        assert int(bulk.unit_ids[i]) == (single.unit.pk if single.unit else -1), (lon, lat)
-        assert int(bulk.hotspot_ids[i]) == (single.hotspot.pk if single.hotspot else -1), (lon, lat)
-        rules_seen.add(single.rule)
-    assert rules_seen == set(Rule)
-
-
-def test_bulk_routing_with_nothing_to_route_to(db):
-    bulk = RoutingIndex.from_database().route(np.array([116.2]), np.array([39.85]))
-    assert bulk.rule_at(0) == Rule.UNROUTED and bulk.unit_ids[0] == -1

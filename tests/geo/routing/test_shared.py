@@ -5,6 +5,7 @@ import pytest
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection
 
+from geo.backends import features
 from geo.routing import RoutingIndex, shared_routing_index
 from geo.services import hotspot_update, unit_save
 
@@ -20,10 +21,10 @@ def same_routes(a, b) -> bool:
 
 def test_only_where_the_backend_declares_it(world):
     index = shared_routing_index()
-    assert (index is not None) == (connection.vendor == "postgresql")
+    assert (index is not None) == features(connection).shared_routing_index
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the shared index is declared for PostGIS only")
+@pytest.mark.skipif(not features(connection).shared_routing_index, reason="the shared index is declared for PostGIS")
 def test_reused_while_unchanged_and_rebuilt_after_a_change(world, settings):
     first = shared_routing_index()
     assert same_routes(first.route(LONS, LATS), RoutingIndex.from_database().route(LONS, LATS))

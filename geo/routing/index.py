@@ -1,109 +1,17 @@
-"""Which unit answers for a point: the routing primitive every finding, task and citizen report goes through.
+"""The routing rules over an in-memory snapshot of hotspots and service areas: millions of points at once.
 
-Rules, in order:
-1. ``hotspot``: the point lies on an active hotspot that has an active sponsoring unit (包保单位): inside its
-   outline, or within ``ROUTING_HOTSPOT_RADIUS_M`` of it. The nearest hotspot wins (inside counts as 0 m), then
-   the smaller one, then the older one.
-2. ``service_area`` / ``priority``: the active units whose service area covers the point (its boundary included,
-   so a point on the line between two areas is never lost). The highest
-   ``routing_priority`` wins, then the smallest area, then the older unit. The rule is ``priority`` when the
-   priority override chose another unit than the smallest area would have.
-3. ``unrouted``: nothing matched. No guess is made; a manager assigns by hand.
-
-``route_point`` answers one point with indexed SQL; ``RoutingIndex`` answers millions at once in memory with the
-same rules (the two are tested against each other). ``shared_routing_index`` keeps one whole index per process
-while the rows it was built from are unchanged (where the backend can tell that cheaply).
+The answers are those of `route_point` (geo.routing.rules), point for point; only the way they are computed
+differs (numpy over a snapshot instead of one indexed query per point).
 """
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from django.conf import settings
-from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
-from django.db import connections, models, router
-from django.utils.translation import gettext_lazy as _
 
-from geo.geodesy import area_m2, degrees_for_metres, distance_to_shape_m, local_frame, to_local_metres
-from geo.models import Hotspot, Jurisdiction, Unit
+from geo.geodesy import area_m2, degrees_for_metres, local_frame, to_local_metres
+from geo.routing.rules import RULE_CODES, RULES_BY_CODE, Rule, hotspot_radius_m, routable_hotspots, routable_units
 from geo.validation import to_shapely
-
-
-class Rule(models.TextChoices):
-    HOTSPOT = "hotspot", _("sponsoring unit of the hotspot")
-    SERVICE_AREA = "service_area", _("service area")
-    PRIORITY = "priority", _("overlapping service areas, highest priority")
-    UNROUTED = "unrouted", _("no unit covers this point")
-
-
-RULE_CODES = {Rule.HOTSPOT: 0, Rule.SERVICE_AREA: 1, Rule.PRIORITY: 2, Rule.UNROUTED: 3}
-RULES_BY_CODE = {code: rule for rule, code in RULE_CODES.items()}
-
-
-@dataclass(frozen=True)
-class Route:
-    rule: Rule
-    unit: Unit | None
-    jurisdiction: Jurisdiction | None
-    hotspot: Hotspot | None = None
-
-
-def hotspot_radius_m() -> float:
-    return float(settings.ROUTING_HOTSPOT_RADIUS_M)
-
-
-def routable_hotspots():
-    return Hotspot.objects.filter(active=True, sponsoring_unit__isnull=False, sponsoring_unit__active=True)
-
-
-def routable_units():
-    return Unit.objects.filter(active=True, service_area__isnull=False)
-
-
-def _hotspot_for(point: Point) -> Hotspot | None:
-    radius = hotspot_radius_m()
-    pad = degrees_for_metres(radius, point.y)
-    envelope = Polygon.from_bbox((point.x - pad, point.y - pad, point.x + pad, point.y + pad))
-    envelope.srid = 4326
-    candidates = (
-        routable_hotspots()
-        .filter(geometry__intersects=envelope)
-        .select_related("sponsoring_unit")
-        .defer("sponsoring_unit__service_area")
-        .order_by()
-    )
-    ranked = []
-    for hotspot in candidates:
-        distance = distance_to_shape_m(point.x, point.y, to_shapely(hotspot.geometry))
-        if distance <= radius:
-            size = area_m2(hotspot.geometry) if hotspot.geometry.geom_type != "Point" else 0.0
-            ranked.append((distance, size, hotspot.pk, hotspot))
-    return min(ranked, key=lambda row: row[:3])[3] if ranked else None
-
-
-def _unit_for(point: Point) -> tuple[Unit | None, Rule]:
-    units = list(routable_units().filter(service_area__intersects=point).defer("service_area").order_by())
-    if not units:
-        return None, Rule.UNROUTED
-    winner = min(units, key=lambda u: (-u.routing_priority, u.service_area_m2, u.pk))
-    smallest = min(units, key=lambda u: (u.service_area_m2, u.pk))
-    return winner, Rule.SERVICE_AREA if winner.pk == smallest.pk else Rule.PRIORITY
-
-
-def resolve_jurisdiction(point: Point) -> Jurisdiction | None:
-    """The deepest jurisdiction (grid cell, else community, …) covering the point; on a shared border the lowest
-    code wins."""
-    return Jurisdiction.objects.filter(boundary__intersects=point).defer("boundary").order_by("-level", "code").first()
-
-
-def route_point(point: Point) -> Route:
-    jurisdiction = resolve_jurisdiction(point)
-    hotspot = _hotspot_for(point)
-    if hotspot is not None:
-        return Route(Rule.HOTSPOT, hotspot.sponsoring_unit, jurisdiction, hotspot)
-    unit, rule = _unit_for(point)
-    return Route(rule, unit, jurisdiction)
 
 
 @dataclass(frozen=True)
@@ -312,75 +220,3 @@ class RoutingIndex:
             d = _point_segment_distance(x[owner], y[owner], seg[:, 0], seg[:, 1], seg[:, 2], seg[:, 3])
             out[s : s + chunk] = np.minimum.reduceat(d, first)
         return out
-
-
-# ---------------------------------------------------------------- one index per process, while its rows are unchanged
-
-_shared_lock = threading.Lock()
-_shared: tuple[tuple, "RoutingIndex"] | None = None
-shared_routing_lock = threading.Lock()  # held around `route` on the shared index (prepared shapes are shared)
-
-_HOTSPOT_COLUMNS = ["id", "geometry", "sponsoring_unit_id"]
-_UNIT_COLUMNS = ["id", "service_area", "service_area_m2", "routing_priority"]
-
-
-def _digest(qn, columns: list[str], table: str) -> str:
-    """SQL for a digest of exactly the rows and columns a RoutingIndex reads (geometries by their EWKB)."""
-    parts = [f"md5(ST_AsEWKB({qn(c)}))" if c in ("geometry", "service_area") else f"{qn(c)}::text" for c in columns]
-    row = " || ':' || ".join(f"coalesce({part}, '')" for part in parts)
-    return f"(SELECT count(*) || ':' || coalesce(md5(string_agg({row}, ',' ORDER BY {qn('id')})), '') FROM {table})"
-
-
-def shared_routing_index() -> "RoutingIndex | None":
-    """`RoutingIndex.from_database()`, built once per process and rebuilt when a hotspot or unit it reads differs.
-
-    Declared per backend. PostgreSQL/PostGIS: one query per call, which returns a digest of the routable hotspots
-    and units (ids, geometries as EWKB, sponsoring units, areas, priorities) as the caller's transaction sees them,
-    and their rows too when the digest is not the one of the index kept (same statement, same snapshot). Elsewhere
-    (SpatiaLite): None, and the caller builds its own index. Hold `shared_routing_lock` while routing with it.
-    """
-    global _shared
-    alias = router.db_for_read(Hotspot)
-    connection = connections[alias]
-    if connection.vendor != "postgresql" or router.db_for_read(Unit) != alias:
-        return None
-    qn = connection.ops.quote_name
-    radius = hotspot_radius_m()
-    with _shared_lock:
-        kept = _shared
-    kept_digest = kept[0][2] if kept is not None and kept[0][:2] == (alias, radius) else None
-    hotspot_sql, hotspot_params = (
-        routable_hotspots().using(alias).order_by().values(*_HOTSPOT_COLUMNS).query.sql_with_params()
-    )
-    unit_sql, unit_params = routable_units().using(alias).order_by().values(*_UNIT_COLUMNS).query.sql_with_params()
-    sql = f"""
-        WITH h AS ({hotspot_sql}), u AS ({unit_sql}),
-        k AS (SELECT {_digest(qn, _HOTSPOT_COLUMNS, "h")} || '|' || {_digest(qn, _UNIT_COLUMNS, "u")} AS digest)
-        SELECT 0, NULL::bigint, NULL::bytea, NULL::bigint, NULL::double precision, NULL::integer, digest FROM k
-        UNION ALL
-        SELECT 1, id, ST_AsEWKB(geometry), sponsoring_unit_id, NULL, NULL, NULL FROM h
-        WHERE (SELECT digest FROM k) IS DISTINCT FROM %s
-        UNION ALL
-        SELECT 2, id, ST_AsEWKB(service_area), NULL, service_area_m2, routing_priority, NULL FROM u
-        WHERE (SELECT digest FROM k) IS DISTINCT FROM %s
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (*hotspot_params, *unit_params, kept_digest, kept_digest))
-        rows = cursor.fetchall()
-    digest = next(row[6] for row in rows if row[0] == 0)
-    if digest == kept_digest:
-        return kept[1]
-    hotspots = [
-        Hotspot(id=pk, geometry=GEOSGeometry(memoryview(wkb)), sponsoring_unit_id=unit_id)
-        for kind, pk, wkb, unit_id, _, _, _ in rows
-        if kind == 1
-    ]
-    units = [
-        Unit(id=pk, service_area=GEOSGeometry(memoryview(wkb)), service_area_m2=m2, routing_priority=priority)
-        for kind, pk, wkb, _, m2, priority, _ in rows
-        if kind == 2
-    ]
-    index = RoutingIndex(hotspots=hotspots, units=units, radius_m=radius)
-    with _shared_lock:
-        _shared = ((alias, radius, digest), index)
-    return index

@@ -1,0 +1,53 @@
+"""What a database can do: `features(connection)`, the one place that tells the backends apart.
+
+Code with a backend-specific fast path asks for the feature it needs, never for the vendor, the way
+`django.contrib.gis` backends declare theirs; each fast path keeps a portable fallback that gives the same answers.
+"""
+
+import functools
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Features:
+    """The fast paths a database offers. Every flag False is the portable baseline (SpatiaLite)."""
+
+    name: str  # "postgis", "spatialite", …: for reports, never to branch on
+    # One ``INSERT … SELECT … FROM unnest(array, …)`` per table instead of bulk_create's VALUES list.
+    unnest_insert: bool = False
+    # A cursor that sends parameters apart from the statement, in binary (psycopg 3's server-side binding).
+    server_side_binding: bool = False
+    # A whole GeoJSON FeatureCollection assembled by the database (ST_AsGeoJSON with json_agg).
+    geojson_in_db: bool = False
+    # Mapbox Vector Tiles made by the database (ST_AsMVT, ST_AsMVTGeom).
+    mvt: bool = False
+    # One routing index kept per process, checked against a digest of its rows in one query (md5, string_agg).
+    shared_routing_index: bool = False
+    # The jurisdictions that may cover a set of points found by bounding boxes alone (``&&``, the spatial index
+    # answers it) instead of testing every boundary against the points.
+    jurisdiction_lookup_in_db: bool = False
+
+
+def features(connection) -> Features:
+    """The features of the database behind this connection (a Django connection, e.g. ``connections[alias]``)."""
+    return _features(connection.vendor)
+
+
+@functools.cache
+def _features(vendor: str) -> Features:
+    if vendor == "postgresql":
+        from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+        return Features(
+            name="postgis",
+            unnest_insert=is_psycopg3,  # the statement binds its arrays with psycopg 3's %b
+            server_side_binding=is_psycopg3,
+            geojson_in_db=True,
+            mvt=True,
+            shared_routing_index=True,
+            jurisdiction_lookup_in_db=True,
+        )
+    return Features(name=vendor)
+
+
+__all__ = ["Features", "features"]
