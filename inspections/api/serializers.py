@@ -5,10 +5,22 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from geo.models import Hotspot
+from geo.models import Hotspot, Unit
 from geo.validation import clean_point
+from inspections.api.contract import (
+    MAX_DESCRIPTION,
+    MAX_LAT,
+    MAX_LON,
+    MAX_MOVE_PHOTOS,
+    MAX_NOTE,
+    MIN_ACCURACY,
+    MIN_LAT,
+    MIN_LON,
+)
 from inspections.evidence.inspections import FindingInput, InspectionInput
 from inspections.models import Campaign, Finding, Inspection, Phase, Photo, PhotoRole, ProblemType, Severity
+from inspections.rectification.tasks import MoveInput
+from inspections.rectification.workflow import PUBLIC_ACTIONS
 
 
 class ProblemTypeSerializer(serializers.ModelSerializer):
@@ -36,8 +48,8 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 
 class LonLatSerializer(serializers.Serializer):
-    lon = serializers.FloatField(min_value=-180, max_value=180)
-    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lon = serializers.FloatField(min_value=MIN_LON, max_value=MAX_LON)
+    lat = serializers.FloatField(min_value=MIN_LAT, max_value=MAX_LAT)
 
     def to_internal_value(self, data):
         values = super().to_internal_value(data)
@@ -50,9 +62,9 @@ class LonLatSerializer(serializers.Serializer):
 class PositionSerializer(serializers.Serializer):
     """The device position: {"lon", "lat", "accuracy" (metres)} → (Point, accuracy)."""
 
-    lon = serializers.FloatField(min_value=-180, max_value=180)
-    lat = serializers.FloatField(min_value=-90, max_value=90)
-    accuracy = serializers.FloatField(min_value=0, required=False, allow_null=True, help_text="metres")
+    lon = serializers.FloatField(min_value=MIN_LON, max_value=MAX_LON)
+    lat = serializers.FloatField(min_value=MIN_LAT, max_value=MAX_LAT)
+    accuracy = serializers.FloatField(min_value=MIN_ACCURACY, required=False, allow_null=True, help_text="metres")
 
     def to_internal_value(self, data):
         values = super().to_internal_value(data)
@@ -63,7 +75,7 @@ class FindingInputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     problem_type = serializers.SlugRelatedField(slug_field="code", queryset=ProblemType.objects.filter(active=True))
     severity = serializers.ChoiceField(choices=Severity.choices, required=False, allow_blank=True)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=MAX_DESCRIPTION)
     location = LonLatSerializer(required=False, allow_null=True, help_text="Defaults to the hotspot.")
 
 
@@ -106,6 +118,50 @@ class InspectionInputSerializer(serializers.Serializer):
                 )
                 for item in data.get("findings", [])
             ],
+        )
+
+
+class TransitionSerializer(serializers.Serializer):
+    id = serializers.UUIDField(
+        required=False, allow_null=True, help_text="The client's id of this move: a replay is recorded once."
+    )
+    action = serializers.ChoiceField(choices=PUBLIC_ACTIONS)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_NOTE)
+    position = PositionSerializer(required=False, allow_null=True)
+    photos = serializers.ListField(
+        child=serializers.UUIDField(), required=False, default=list, max_length=MAX_MOVE_PHOTOS
+    )
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(), required=False, allow_null=True, help_text="dispatch / resume: the unit."
+    )
+    due_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="request_extension / approve_extension: the new deadline."
+    )
+    at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="When the move was made on the device (a move queued offline); the task's times use it when "
+        "plausible (not in the future, not before the task's last move).",
+    )
+
+    def to_input(self) -> MoveInput:
+        data = self.validated_data
+        position, accuracy = data.get("position") or (None, None)
+        if position is not None:
+            try:
+                position = clean_point(position)
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError({"position": exc.messages}) from exc
+        return MoveInput(
+            action=data["action"],
+            note=data["note"],
+            position=position,
+            accuracy_m=accuracy,
+            photos=data["photos"],
+            unit=data.get("unit"),
+            due_at=data.get("due_at"),
+            client_id=data.get("id"),
+            made_at=data.get("at"),
         )
 
 
@@ -197,10 +253,13 @@ class PhotoUploadSerializer(serializers.Serializer):
     )
     role = serializers.ChoiceField(choices=PhotoRole.choices, default=PhotoRole.BEFORE)
     lon = serializers.FloatField(
-        required=False, min_value=-180, max_value=180, help_text="The device's position when the photo was taken."
+        required=False,
+        min_value=MIN_LON,
+        max_value=MAX_LON,
+        help_text="The device's position when the photo was taken.",
     )
-    lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
-    accuracy = serializers.FloatField(required=False, min_value=0, help_text="Its accuracy in metres.")
+    lat = serializers.FloatField(required=False, min_value=MIN_LAT, max_value=MAX_LAT)
+    accuracy = serializers.FloatField(required=False, min_value=MIN_ACCURACY, help_text="Its accuracy in metres.")
 
     def validate(self, data):
         return device_position(data)

@@ -22,12 +22,17 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from geo.models import Unit
 from geo.validation import clean_point
-from inspections.api.serializers import FindingSerializer, LonLatSerializer, PhotoSerializer, PositionSerializer
+from inspections.api.serializers import (
+    FindingSerializer,
+    LonLatSerializer,
+    PhotoSerializer,
+    PositionSerializer,
+    TransitionSerializer,
+)
 from inspections.models import Photo, PhotoRole, Task, TaskEvent, TaskStatus
 from inspections.rectification.geofence import geofence_radius_m
-from inspections.rectification.tasks import MoveInput, allowed_moves, task_transition
+from inspections.rectification.tasks import allowed_moves, task_transition
 from inspections.rectification.workflow import PUBLIC_ACTIONS, is_overdue, overdue_q
 from inspections.selectors import tasks_for_user
 
@@ -202,48 +207,6 @@ class TaskDetailSerializer(TaskSerializer):
 
     def get_geofence_radius_m(self, task) -> float:
         return geofence_radius_m()
-
-
-class TransitionSerializer(serializers.Serializer):
-    id = serializers.UUIDField(
-        required=False, allow_null=True, help_text="The client's id of this move: a replay is recorded once."
-    )
-    action = serializers.ChoiceField(choices=PUBLIC_ACTIONS)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-    position = PositionSerializer(required=False, allow_null=True)
-    photos = serializers.ListField(child=serializers.UUIDField(), required=False, default=list, max_length=50)
-    unit = serializers.PrimaryKeyRelatedField(
-        queryset=Unit.objects.all(), required=False, allow_null=True, help_text="dispatch / resume: the unit."
-    )
-    due_at = serializers.DateTimeField(
-        required=False, allow_null=True, help_text="request_extension / approve_extension: the new deadline."
-    )
-    at = serializers.DateTimeField(
-        required=False,
-        allow_null=True,
-        help_text="When the move was made on the device (a move queued offline); the task's times use it when "
-        "plausible (not in the future, not before the task's last move).",
-    )
-
-    def to_input(self) -> MoveInput:
-        data = self.validated_data
-        position, accuracy = data.get("position") or (None, None)
-        if position is not None:
-            try:
-                position = clean_point(position)
-            except DjangoValidationError as exc:
-                raise serializers.ValidationError({"position": exc.messages}) from exc
-        return MoveInput(
-            action=data["action"],
-            note=data["note"],
-            position=position,
-            accuracy_m=accuracy,
-            photos=data["photos"],
-            unit=data.get("unit"),
-            due_at=data.get("due_at"),
-            client_id=data.get("id"),
-            made_at=data.get("at"),
-        )
 
 
 TRANSITION_REFUSED = inline_serializer(

@@ -1,42 +1,11 @@
 """`POST /api/sync/`: the tablets' outbox, a batch at a time (see mobile_forms.sync for what happens to each item)."""
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mobile_forms.sync import MAX_ITEMS, sync_batch
-
-
-class SyncRequestSerializer(serializers.Serializer):
-    device = serializers.CharField(max_length=64, help_text="The tablet's own id, for the records of refused items.")
-    items = serializers.ListField(
-        max_length=MAX_ITEMS,
-        help_text=(
-            'Objects keyed by the tablet\'s UUIDs. "inspection": the body of POST /api/inspections/ plus '
-            '"checklist_version"; "finding": {"id", "inspection", "problem_type", "severity", "description", '
-            '"location"} for an inspection sent before; "task_move": {"id", "task", "action", "note", '
-            '"position": {"lon", "lat", "accuracy"}, "photos": [uuid], "due_at", "at"}, a move of a rectification '
-            "task, read like the body of POST /api/tasks/<task>/transition/ (the item's id is the move's id)."
-        ),
-        error_messages={"max_length": _("Send at most {max_length} items per batch; split the outbox.")},
-    )
-
-
-class SyncResultSerializer(serializers.Serializer):
-    id = serializers.CharField(allow_null=True, help_text="The item's id as sent.")
-    type = serializers.CharField(allow_null=True)
-    status = serializers.ChoiceField(choices=["created", "existing", "refused"])
-    reason = serializers.CharField(
-        allow_null=True,
-        help_text="Why it was refused; or, for an inspection stored before, that a conflict was recorded and how many "
-        "of its findings new to the server were added.",
-    )
-
-
-class SyncResponseSerializer(serializers.Serializer):
-    results = SyncResultSerializer(many=True, help_text="One per item, in the items' order.")
+from mobile_forms.api.sync_serializers import SyncRequestSerializer, SyncResponseSerializer
+from mobile_forms.sync import sync_batch
 
 
 class SyncView(APIView):

@@ -113,8 +113,10 @@ def test_a_taken_id_is_an_integrity_error_and_nothing_is_stored(world, phase):
     assert Inspection.objects.filter(pk=inspections[0].pk).count() == 1
 
 
-def test_nothing_to_insert(db):
-    insert_new(Inspection, [])
+def test_nothing_to_insert(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        insert_new(Inspection, [])
+    assert not Inspection.objects.exists()
 
 
 def test_rows_with_an_automatic_id_get_the_ids_the_database_would_give(world, phase):

@@ -12,8 +12,7 @@ from geo.models import HotspotCategory
 from mobile_forms.models import ChecklistVersion
 from mobile_forms.xlsform import read_xlsform
 from tests.factories import UserFactory
-from tests.mobile_forms.test_xlsform import BAD_CHOICES, BAD_PROBLEMS, BAD_SURVEY
-from tests.mobile_forms.xlsforms import publish, supported_workbook, workbook
+from tests.mobile_forms.xlsforms import BAD_CHOICES, BAD_PROBLEMS, BAD_SURVEY, publish, supported_workbook, workbook
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import Role
 from mobile_forms.models import ChecklistVersion
 from tests.factories import UserFactory
-from tests.mobile_forms.test_xlsform import BAD_CHOICES, BAD_PROBLEMS, BAD_SURVEY
-from tests.mobile_forms.xlsforms import supported_workbook, workbook
+from tests.mobile_forms.xlsforms import BAD_CHOICES, BAD_PROBLEMS, BAD_SURVEY, supported_workbook, workbook
 
 pytestmark = pytest.mark.django_db
 

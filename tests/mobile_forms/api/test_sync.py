@@ -7,9 +7,9 @@ import uuid
 import pytest
 from django.db import connection
 
+from inspections.api.contract import MAX_ITEMS
 from inspections.models import Finding, Inspection, Task
 from mobile_forms.models import SyncConflict, SyncRefusal
-from mobile_forms.sync import MAX_ITEMS
 from tests.inspections import conftest as inspection_fixtures
 from tests.inspections.conftest import as_upload, photo_bytes
 

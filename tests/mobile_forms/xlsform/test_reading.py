@@ -5,12 +5,11 @@ import io
 import openpyxl
 import pytest
 
-from fixtures.checklists import load_checklists
 from geo.models import HotspotCategory
 from mobile_forms.models import Checklist, ChecklistVersion
 from mobile_forms.services import xlsform_import
-from mobile_forms.xlsform import XLSFormError, read_xlsform, write_xlsform
-from tests.mobile_forms.xlsforms import supported_workbook, workbook
+from mobile_forms.xlsform import XLSFormError, read_xlsform
+from tests.mobile_forms.xlsforms import BAD_CHOICES, BAD_PROBLEMS, BAD_SURVEY, supported_workbook, workbook
 
 YES_NO = [
     {"value": "yes", "label": "是", "label_en": "Yes", "fails": False},
@@ -143,83 +142,6 @@ def test_a_select_one_on_a_yes_no_list_of_any_name_is_a_yes_no_question(tmp_path
     assert both["type"] == "select_many"
 
 
-BAD_SURVEY = [
-    [
-        "type",
-        "name",
-        "label",
-        "label::English (en)",
-        "label::French (fr)",
-        "required",
-        "relevant",
-        "constraint",
-        "calculation",
-        "deduction",
-    ],
-    ["begin group", "site", "工地", None, None, None, None, None, None, None],
-    ["integer", "workers", "工人数", "Workers", None, None, None, ". > 0", None, None],
-    ["calculate", "score", None, None, None, None, None, None, "${workers} * 2", None],
-    ["select_one sizes", "size", "规模", None, None, None, None, None, None, None],
-    ["text", "why", "原因", None, None, None, "${workers} > 3", None, None, None],
-    ["end group", None, None, None, None, None, None, None, None, None],
-    ["begin_repeat", "rooms", "房间", None, None, None, None, None, None, None],
-    ["time", "at", "时间", None, None, None, None, None, None, None],
-    ["rating", "stars", "评分", None, None, None, None, None, None, None],
-    ["note", "intro", "说明", None, None, "yes", None, None, None, None],
-    ["integer", "count", "数量", None, None, None, None, None, None, 2],
-    ["select_one yes_no", "clean", "整洁", "Clean", "Propre", None, None, None, None, None],
-    ["text", None, "无名", None, None, None, None, None, None, None],
-    ["acknowledge", "ok", "确认", None, None, None, None, None, None, None],
-    ["select_one yes_no or_other", "other", "其他", None, None, None, None, None, None, None],
-    ["text", "count", "重复", None, None, None, None, None, None, None],
-    ["text", "cond", "条件必填", None, None, "${clean} = 'no'", None, None, None, None],
-    ["decimal", "fine", "罚款", None, None, None, None, None, None, "x"],
-    ["select_multiple colors", "colors", "颜色", None, None, None, None, None, None, None],
-    ["text", "which", "哪个", None, None, None, "${colors} = 'red'", None, None, None],
-    ["text", "good", "这一行没有问题", "This row is fine", None, "no", None, None, None, None],
-    ["select_one grade", "grade", "等级", None, None, None, None, None, None, 3],
-    ["text", "later", "后面", None, None, None, "${grade} = 'ok'", None, None, None],
-]
-BAD_CHOICES = [
-    ["list_name", "name", "label", "fails", "media::image"],
-    ["yes_no", "yes", "是", "yes", None],
-    ["yes_no", "no", "否", None, None],
-    ["colors", "red", "红", None, "red.png"],
-    ["colors", "red", "红色", None, None],
-    ["colors", "blue", None, "maybe", None],
-    ["grade", "ok", "合格", None, None],
-    ["grade", "fine", "良好", None, None],
-]
-BAD_PROBLEMS = [
-    "survey sheet, row 2: groups (“begin group”) are not supported",
-    "survey sheet, row 3: the column “constraint” is not supported",
-    "survey sheet, row 4: calculations (“calculate”) are not supported",
-    "survey sheet, row 5: the choice list “sizes” is missing from the choices sheet",
-    "survey sheet, row 6: the condition “${workers} > 3” is not supported "
-    "(only ${question} = 'value' or selected(${question}, 'value'))",
-    "survey sheet, row 7: groups (“end group”) are not supported",
-    "survey sheet, row 8: repeats (“begin_repeat”) are not supported",
-    "survey sheet, row 9: the question type “time” is not supported",
-    "survey sheet, row 10: “rating” is not a question type",
-    "survey sheet, row 11: a note takes no answer and cannot be required",
-    "survey sheet, row 12: only yes/no and select questions carry a deduction",
-    "survey sheet, row 13: the column “label::French (fr)” is not supported",
-    "survey sheet, row 14: no name",
-    "survey sheet, row 15: the question type “acknowledge” is not supported (use select_one with a yes/no list)",
-    "survey sheet, row 16: “or_other” is not supported",
-    "survey sheet, row 17: the name “count” is already used in row 12",
-    "survey sheet, row 18: required “${clean} = 'no'” is not supported (only yes or no)",
-    "survey sheet, row 19: the deduction “x” is not a number",
-    "survey sheet, row 21: the condition “${colors} = 'red'” does not fit the type of “colors” "
-    "(write selected(${colors}, 'red'))",
-    "survey sheet, row 23: a deduction needs at least one choice marked as failing",
-    "choices sheet, row 2: in a yes/no list only “no” can fail: phrase the question so that “yes” is compliant",
-    "choices sheet, row 4: the column “media::image” is not supported",
-    "choices sheet, row 5: the choice “red” appears twice in the list “colors”",
-    "choices sheet, row 6: no label; fails “maybe” is not yes or no",
-]
-
-
 def test_a_workbook_with_unsupported_features_is_refused_with_one_message_per_row(tmp_path):
     path = workbook(tmp_path / "bad.xlsx", survey=BAD_SURVEY, choices=BAD_CHOICES)
     with pytest.raises(XLSFormError) as caught:
@@ -279,22 +201,6 @@ def test_too_many_rows_are_refused(tmp_path):
     with pytest.raises(XLSFormError) as caught:
         read_xlsform(workbook(tmp_path / "big.xlsx", survey=rows))
     assert caught.value.messages == ["survey sheet: more than 2000 rows"]
-
-
-@pytest.mark.django_db
-def test_every_demo_checklist_survives_a_round_trip_through_xlsform():
-    load_checklists()
-    for version in ChecklistVersion.objects.select_related("checklist"):
-        data = write_xlsform(version)
-        assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames == ["survey", "choices", "settings"]
-        form = read_xlsform(data)
-        assert form.questions == version.questions, version
-        assert (form.form_id, form.title, form.title_en, form.version) == (
-            version.checklist.code,
-            version.title,
-            version.title_en,
-            version.label,
-        )
 
 
 @pytest.mark.django_db

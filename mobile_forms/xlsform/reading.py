@@ -1,147 +1,33 @@
-"""Reading (and writing) checklists as XLSForm workbooks, the ODK / KoboToolbox format.
-
-The supported subset — anything else is refused, with one message per row naming the sheet, the row and what it
-cannot take; nothing is imported from a workbook with a problem:
-
-survey sheet
-    ``type``: ``select_one <list>``, ``select_multiple <list>``, ``integer``, ``decimal``, ``text``, ``date``,
-    ``image`` (a photo), ``geopoint``, ``note``. A ``select_one`` whose list has exactly the values ``yes`` and
-    ``no`` is a yes/no question (answered true/false; "no" is the failing answer). ``acknowledge`` is refused: it
-    has a single "OK" and no "no". Metadata rows (``start``, ``end``, ``today``, ``deviceid``, ``username`` …) are
-    skipped: an inspection records who and when by itself.
-    ``name``; ``label`` in Chinese and English: ``label::zh`` / ``label::Chinese (zh)`` / plain ``label`` and
-    ``label::en`` / ``label::English (en)``; ``hint`` the same way; ``required`` (yes / no / true / false);
-    ``relevant`` of the form ``${q} = 'v'`` (``selected(${q}, 'v')`` for a select_multiple);
-    ``deduction``: the points an item of the evaluation standard loses when it fails.
-    Ignored: ``appearance``, ``required_message``, ``guidance_hint`` and KoboToolbox's ``$…`` columns.
-choices sheet
-    ``list_name``, ``name``, labels as above, ``fails`` (yes / no): choosing this option fails the item.
-settings sheet (optional)
-    ``form_id`` (the checklist's code), ``form_title`` (or ``form_title::zh`` / ``form_title::en``), ``version``
-    (the version's label). Other settings are ignored.
-"""
+"""Reading an XLSForm workbook into checklist questions; what is outside the subset is refused, one message a row."""
 
 import datetime as dt
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from mobile_forms.models.questions import (
-    NAME_RE,
-    NO,
-    WITH_CHOICES,
-    YES,
-    QuestionType,
-    question,
-    question_problems,
+from mobile_forms.models.questions import NAME_RE, NO, WITH_CHOICES, YES, QuestionType, question, question_problems
+from mobile_forms.xlsform.workbook import (
+    CHOICES,
+    EN_LANGUAGES,
+    FALSE_WORDS,
+    IGNORED_COLUMNS,
+    MAX_ROWS,
+    METADATA_TYPES,
+    ODK_TYPES,
+    RELEVANT_EQUALS,
+    RELEVANT_SELECTED,
+    SETTINGS,
+    SHEET_ORDER,
+    SIMPLE_TYPES,
+    SURVEY,
+    TRUE_WORDS,
+    ZH_LANGUAGES,
+    ParsedForm,
+    Problem,
+    XLSFormError,
 )
-
-MAX_ROWS = 2000
-SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"
-SHEET_ORDER = {SETTINGS: 0, SURVEY: 1, CHOICES: 2}
-
-SIMPLE_TYPES = {
-    "integer": QuestionType.INTEGER,
-    "int": QuestionType.INTEGER,
-    "decimal": QuestionType.DECIMAL,
-    "text": QuestionType.TEXT,
-    "string": QuestionType.TEXT,
-    "date": QuestionType.DATE,
-    "image": QuestionType.PHOTO,
-    "photo": QuestionType.PHOTO,
-    "geopoint": QuestionType.GEOPOINT,
-    "gps": QuestionType.GEOPOINT,
-    "location": QuestionType.GEOPOINT,
-    "note": QuestionType.NOTE,
-}
-METADATA_TYPES = {
-    "start",
-    "end",
-    "today",
-    "deviceid",
-    "imei",
-    "username",
-    "email",
-    "phonenumber",
-    "simserial",
-    "subscriberid",
-}
-# ODK types outside the subset: named as "not supported" rather than "not a question type".
-ODK_TYPES = {
-    "acknowledge",
-    "time",
-    "datetime",
-    "range",
-    "rank",
-    "geotrace",
-    "geoshape",
-    "audio",
-    "video",
-    "file",
-    "barcode",
-    "hidden",
-    "trigger",
-    "background-audio",
-    "background-geopoint",
-    "start-geopoint",
-    "audit",
-    "xml-external",
-    "csv-external",
-    "select_one_from_file",
-    "select_multiple_from_file",
-    "select_one_external",
-    "calculate",
-}
-IGNORED_COLUMNS = {"appearance", "required_message", "guidance_hint"}
-TRUE_WORDS = {"yes", "true", "true()", "1", "y"}
-FALSE_WORDS = {"", "no", "false", "false()", "0", "n"}
-ZH_LANGUAGES = {"zh", "zh-hans", "zh-cn", "zh_cn", "zh-hans-cn", "chinese", "中文", "简体中文"}
-EN_LANGUAGES = {"en", "en-us", "en-gb", "english"}
-
-RELEVANT_EQUALS = re.compile(r"""^\s*\$\{(?P<name>[^}]+)\}\s*=\s*(?P<q>['"])(?P<value>[^'"]*)(?P=q)\s*$""")
-RELEVANT_SELECTED = re.compile(
-    r"""^\s*selected\(\s*\$\{(?P<name>[^}]+)\}\s*,\s*(?P<q>['"])(?P<value>[^'"]*)(?P=q)\s*\)\s*$"""
-)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something in the workbook that is outside the supported subset; row is the spreadsheet's row number."""
-
-    sheet: str
-    row: int | None
-    message: str
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return _("%(sheet)s sheet: %(message)s") % {"sheet": self.sheet, "message": self.message}
-        return _("%(sheet)s sheet, row %(row)d: %(message)s") % {
-            "sheet": self.sheet,
-            "row": self.row,
-            "message": self.message,
-        }
-
-
-class XLSFormError(ValidationError):
-    """The workbook cannot be imported; `problems` lists every row it cannot take (one message per row)."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__([str(problem) for problem in problems])
-
-
-@dataclass
-class ParsedForm:
-    questions: list[dict]
-    form_id: str = ""
-    title: str = ""
-    title_en: str = ""
-    version: str = ""
-    rows: dict[str, int] = field(default_factory=dict)  # question name → survey row
 
 
 # ---------------------------------------------------------------- cells and columns
@@ -528,64 +414,3 @@ def read_xlsform(source) -> ParsedForm:
         version=settings.get("version", ""),
         rows={item["name"]: row for item, row in zip(questions, rows, strict=True)},
     )
-
-
-# ---------------------------------------------------------------- writing
-def write_xlsform(version) -> bytes:
-    """The version as an XLSForm workbook that `read_xlsform` reads back to the same questions (for editing)."""
-    import openpyxl
-
-    workbook = openpyxl.Workbook()
-    survey = workbook.active
-    survey.title = SURVEY
-    survey.append(
-        ["type", "name", "label::zh", "label::en", "hint::zh", "hint::en", "required", "relevant", "deduction"]
-    )
-    choices = workbook.create_sheet(CHOICES)
-    choices.append(["list_name", "name", "label::zh", "label::en", "fails"])
-    written: dict[tuple, str] = {}
-    for item in version.questions:
-        kind = item["type"]
-        type_cell = {
-            QuestionType.PHOTO: "image",
-            QuestionType.YES_NO: "select_one",
-            QuestionType.SELECT_ONE: "select_one",
-            QuestionType.SELECT_MANY: "select_multiple",
-        }.get(kind, kind)
-        if item["choices"]:
-            key = tuple((c["value"], c["label"], c["label_en"], c["fails"]) for c in item["choices"])
-            list_name = written.get(key)
-            if list_name is None:
-                shared = kind == QuestionType.YES_NO and "yes_no" not in written.values()
-                list_name = "yes_no" if shared else item["name"]
-                written[key] = list_name
-                for entry in item["choices"]:
-                    choices.append(
-                        [list_name, entry["value"], entry["label"], entry["label_en"], "yes" if entry["fails"] else ""]
-                    )
-            type_cell = f"{type_cell} {list_name}"
-        relevant = ""
-        if item["relevant"]:
-            name, value = item["relevant"]["question"], item["relevant"]["value"]
-            source = next(q for q in version.questions if q["name"] == name)
-            many = source["type"] == QuestionType.SELECT_MANY
-            relevant = f"selected(${{{name}}}, '{value}')" if many else f"${{{name}}} = '{value}'"
-        survey.append(
-            [
-                type_cell,
-                item["name"],
-                item["label"],
-                item["label_en"],
-                item["hint"],
-                item["hint_en"],
-                "yes" if item["required"] else "",
-                relevant,
-                item["deduction"],
-            ]
-        )
-    settings = workbook.create_sheet(SETTINGS)
-    settings.append(["form_id", "form_title::zh", "form_title::en", "version"])
-    settings.append([version.checklist.code, version.title, version.title_en, version.label])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

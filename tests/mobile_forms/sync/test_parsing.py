@@ -1,31 +1,17 @@
-"""Reading sync items: the quick reading agrees with the REST serializers; reasons and digests."""
+"""Reading sync items: the quick reading agrees with the REST serializers."""
 
 import copy
 import dataclasses
 import uuid
 
 import pytest
-from django.contrib.admin import AdminSite
-from django.core.exceptions import ValidationError
-from django.test import override_settings
-from django.urls import path
 from django.utils import timezone
 
-from inspections.errors import Conflict
+from inspections.api.contract import FINDING, INSPECTION
 from inspections.models import Inspection
-from mobile_forms.admin_sync import SyncConflictAdmin, SyncRefusalAdmin
-from mobile_forms.models import SyncConflict, SyncRefusal
-from mobile_forms.sync import (
-    FINDING,
-    INSPECTION,
-    SyncFindingSerializer,
-    SyncInspectionSerializer,
-    _Parser,
-    _Unusual,
-    describe,
-    digest,
-    sync_batch,
-)
+from mobile_forms.api.sync_serializers import SyncFindingSerializer, SyncInspectionSerializer
+from mobile_forms.sync import sync_batch
+from mobile_forms.sync.parsing import Parser, Unusual
 from tests.inspections import conftest as inspection_fixtures
 
 pytestmark = pytest.mark.django_db
@@ -64,14 +50,14 @@ def through_serializer(item):
 
 def test_the_quick_reading_gives_what_the_rest_serializers_give(world, inspection_payload):
     items = [{"type": INSPECTION, **item} for item in variants(inspection_payload, world)]
-    parser = _Parser(items, {INSPECTION: list(range(len(items))), FINDING: []})
+    parser = Parser(items, {INSPECTION: list(range(len(items))), FINDING: []})
     for item in items:
-        assert parser._quick_inspection(item) == through_serializer(item), item
+        assert parser.quick_inspection(item) == through_serializer(item), item
 
 
 def test_a_finding_item_reads_the_same_both_ways(world, inspection_payload):
     item = {"type": FINDING, "inspection": str(uuid.uuid4()), **inspection_payload()["findings"][0]}
-    parser = _Parser([item], {INSPECTION: [], FINDING: [0]})
+    parser = Parser([item], {INSPECTION: [], FINDING: [0]})
     payload = SyncFindingSerializer(data=item)
     assert payload.is_valid(), payload.errors
     read = parser.values[0]
@@ -94,9 +80,9 @@ def test_a_finding_item_reads_the_same_both_ways(world, inspection_payload):
 )
 def test_unusual_but_valid_items_are_read_by_the_rest_serializers(world, inspection_payload, phase, unusual):
     item = {"type": INSPECTION, **inspection_payload(**unusual(phase))}
-    parser = _Parser([item], {INSPECTION: [0], FINDING: []})
-    with pytest.raises(_Unusual):
-        parser._quick_inspection(item)
+    parser = Parser([item], {INSPECTION: [0], FINDING: []})
+    with pytest.raises(Unusual):
+        parser.quick_inspection(item)
     assert parser.values[0] == through_serializer(item)
 
 
@@ -124,48 +110,3 @@ def test_items_the_rest_serializers_refuse_are_refused_with_their_words(world, i
         'answers: This field may not be null.; findings[0].severity: "catastrophic" is not a valid choice.'
     )
     assert results[3].reason == "inspection: This field is required."
-
-
-def test_reasons_name_the_fields():
-    assert describe(ValidationError({"location": ["Outside."], "__all__": ["Whole."]})) == "location: Outside.; Whole."
-    assert describe(ValidationError("Plain.")) == "Plain."
-    assert describe(Conflict("Taken.")) == "Taken."
-    errors = {"findings": {"1": {"location": {"lon": ["Too big."]}}}, "non_field_errors": ["Bad."]}
-    assert describe(errors) == "findings[1].location.lon: Too big.; Bad."
-    assert describe({"findings": [{}, {"id": ["Required."]}]}) == "findings[1].id: Required."
-
-
-def test_the_digest_ignores_key_order_only():
-    a = {"type": "finding", "id": "x", "location": {"lon": 1, "lat": 2}}
-    b = {"location": {"lat": 2, "lon": 1}, "id": "x", "type": "finding"}
-    assert digest(a) == digest(b)
-    assert digest(a) != digest({**a, "id": "y"})
-
-
-# The sync's admin pages on a site of their own, so the test does not depend on how mobile_forms/admin.py loads them.
-sync_admin_site = AdminSite(name="admin")
-sync_admin_site.register(SyncRefusal, SyncRefusalAdmin)
-sync_admin_site.register(SyncConflict, SyncConflictAdmin)
-urlpatterns = [path("admin/", sync_admin_site.urls)]
-
-
-@override_settings(ROOT_URLCONF=__name__)
-def test_managers_see_refused_items_and_conflicts_in_the_admin(client, world, inspection_payload):
-    from tests.factories import UserFactory
-
-    item = {"type": INSPECTION, **inspection_payload()}
-    edited = {**item, "answers": {"clean": "yes"}}
-    sync_batch(user=world.users.inspector, device="t-1", items=[item, {"type": "task_move", "id": "m-1"}])
-    sync_batch(user=world.users.inspector, device="t-2", items=[edited])
-    refusal, conflict = SyncRefusal.objects.get(), SyncConflict.objects.get()
-
-    client.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True))
-    page = client.get("/admin/mobile_forms/syncrefusal/?accepted=no")
-    assert page.status_code == 200 and "id: Must be a valid UUID." in page.content.decode()
-    page = client.get(f"/admin/mobile_forms/syncrefusal/{refusal.pk}/change/")
-    assert page.status_code == 200 and "m-1" in page.content.decode()
-    page = client.get("/admin/mobile_forms/syncconflict/")
-    assert page.status_code == 200 and "answers" in page.content.decode()
-    page = client.get(f"/admin/mobile_forms/syncconflict/{conflict.pk}/change/")
-    assert page.status_code == 200 and "&quot;clean&quot;: &quot;yes&quot;" in page.content.decode()
-    assert client.get("/admin/mobile_forms/syncconflict/add/").status_code == 403

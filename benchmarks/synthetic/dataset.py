@@ -1,29 +1,7 @@
-"""Seeded synthetic data for the benchmarks: a district-sized area, its units and hotspots, and findings-like points.
-
-Everything here is synthetic and labelled so. It lives under the division code prefix ``110199`` (no real
-district has it) and about 20 km south-east of the Wanping demo, so it never collides with the demo data.
-
-Shape of the data (defaults):
-
-- a district (区, level 0) with a noisy outline about 14 × 11 km;
-- one area (地区, level 1) inside it, about 5 × 4 km;
-- ~10 communities (社区, level 2): a Voronoi tiling of the area (Lloyd-relaxed), valid and non-overlapping;
-- grid cells (网格, level 3): a 400 m grid cut along the community boundaries;
-- units: a committee per community (service area = the community), smaller property-manager compounds that
-  overlap communities and each other, resident enterprises nested inside compounds, and two enforcement corridors
-  with a routing priority; a few units are inactive;
-- hotspots: points and polygons in the glossary's categories with sponsoring units; some have no sponsor, some
-  are inactive, some sit near each other so the nearest-hotspot rule has work to do;
-- points: clustered around hotspots plus uniform background, generated in fixed-size seeded chunks so the first
-  N points of a large set are exactly the set of size N.
-
-``generate()`` is pure (no database); ``load_dataset()`` writes it through the geo services; ``write_points()`` fills
-the ``bench_points`` table with COPY.
-"""
+"""The synthetic district as plain shapes in a local metric frame: its parameters, its shapes and ``generate()``."""
 
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import asdict, dataclass, field
 
@@ -131,7 +109,7 @@ def to_metres(shape: shapely.Geometry) -> shapely.Geometry:
     return shapely.transform(shape, lambda xy: (xy - CENTER) * (_X_SCALE, METRES_PER_DEGREE_LAT))
 
 
-def _metres_to_lonlat(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def metres_to_lonlat(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x / _X_SCALE + CENTER[0], y / METRES_PER_DEGREE_LAT + CENTER[1]
 
 
@@ -397,146 +375,3 @@ def _check(ds: Dataset) -> None:
     communities = [to_metres(j.shape) for j in ds.jurisdictions if j.kind == "community"]
     total = sum(c.area for c in communities)
     assert abs(shapely.union_all(communities).area - total) < 1e-6 * total, "communities overlap"
-
-
-# ---------------------------------------------------------------- points
-
-
-def point_count_chunks(n: int) -> int:
-    return -(-n // POINT_CHUNK)
-
-
-def generate_points(ds: Dataset, n: int, seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """n findings-like points (lon, lat): 60 % around hotspots, 33 % uniform over the area, 7 % over the district.
-
-    Generated in seeded chunks of POINT_CHUNK, so the first n points of a larger set equal the set of size n.
-    """
-    seed = ds.params.seed if seed is None else seed
-    anchors = []
-    spreads = []
-    for h in ds.hotspots:
-        m = to_metres(h.shape)
-        p = m if m.geom_type == "Point" else shapely.point_on_surface(m)
-        anchors.append((p.x, p.y))
-        spreads.append(25.0 + 0.5 * math.sqrt(m.area))
-    anchors_arr = np.array(anchors)
-    spreads_arr = np.array(spreads)
-    area_bounds = to_metres(ds.area).bounds
-    district_bounds = to_metres(ds.district).bounds
-    pad_x, pad_y = 0.05 * (area_bounds[2] - area_bounds[0]), 0.05 * (area_bounds[3] - area_bounds[1])
-    lo_area = (area_bounds[0] - pad_x, area_bounds[1] - pad_y)
-    hi_area = (area_bounds[2] + pad_x, area_bounds[3] + pad_y)
-
-    xs, ys = [], []
-    for k in range(point_count_chunks(n)):
-        rng = np.random.default_rng([seed, 1, k])
-        size = POINT_CHUNK
-        kind = rng.choice(3, size=size, p=(0.60, 0.33, 0.07))
-        xy = np.empty((size, 2))
-        clustered = kind == 0
-        which = rng.integers(len(anchors_arr), size=int(clustered.sum()))
-        xy[clustered] = anchors_arr[which] + rng.normal(size=(len(which), 2)) * spreads_arr[which, None]
-        uniform = kind == 1
-        xy[uniform] = rng.uniform(lo_area, hi_area, size=(int(uniform.sum()), 2))
-        background = kind == 2
-        xy[background] = rng.uniform(district_bounds[:2], district_bounds[2:], size=(int(background.sum()), 2))
-        xs.append(xy[:, 0])
-        ys.append(xy[:, 1])
-    x = np.concatenate(xs)[:n] if xs else np.empty(0)
-    y = np.concatenate(ys)[:n] if ys else np.empty(0)
-    lons, lats = _metres_to_lonlat(x, y)
-    return np.ascontiguousarray(lons), np.ascontiguousarray(lats)
-
-
-# ---------------------------------------------------------------- the database
-
-
-def purge_dataset() -> None:
-    """Remove a previously loaded synthetic dataset (everything under CODE_PREFIX, units and hotspots named BENCH)."""
-    from geo.models import Hotspot, Jurisdiction, Unit
-
-    Hotspot.objects.filter(name__startswith=HOTSPOT_PREFIX).delete()
-    Hotspot.objects.filter(jurisdiction__code__startswith=CODE_PREFIX).delete()
-    Unit.objects.filter(name__startswith=UNIT_PREFIX).delete()
-    for level in (3, 2, 1, 0):
-        Jurisdiction.objects.filter(code__startswith=CODE_PREFIX, level=level).delete()
-
-
-def load_dataset(ds: Dataset) -> dict:
-    """Write the dataset through the geo services (validation, derived fields and all), in one transaction."""
-    from django.db import transaction
-
-    from geo.models import HotspotCategory, Jurisdiction, Unit
-    from geo.services import hotspot_create, jurisdiction_save, unit_save
-    from geo.validation import from_shapely
-
-    with transaction.atomic():
-        saved: dict[str, Jurisdiction] = {}
-        for spec in ds.jurisdictions:
-            saved[spec.code] = jurisdiction_save(
-                jurisdiction=Jurisdiction(
-                    code=spec.code,
-                    name=spec.name,
-                    name_en=spec.name_en,
-                    kind=spec.kind,
-                    parent=saved.get(spec.parent_code) if spec.parent_code else None,
-                    boundary=from_shapely(spec.shape),
-                )
-            )
-        units: dict[str, Unit] = {}
-        for spec in ds.units:
-            units[spec.name] = unit_save(
-                unit=Unit(
-                    name=spec.name,
-                    name_en=spec.name_en,
-                    kind=spec.kind,
-                    jurisdiction=saved[spec.jurisdiction_code],
-                    service_area=from_shapely(spec.shape),
-                    routing_priority=spec.routing_priority,
-                    active=spec.active,
-                )
-            )
-        categories = {c.code: c for c in HotspotCategory.objects.all()}
-        for spec in ds.hotspots:
-            hotspot_create(
-                name=spec.name,
-                category=categories[spec.category],
-                geometry=from_shapely(spec.shape),
-                sponsoring_unit=units[spec.sponsor] if spec.sponsor else None,
-                active=spec.active,
-                risk_level=spec.risk_level,
-            )
-    return ds.summary()
-
-
-def create_points_table(cursor) -> None:
-    cursor.execute(
-        f"CREATE TABLE IF NOT EXISTS {POINTS_TABLE} (id bigserial PRIMARY KEY, geom geometry(Point, 4326) NOT NULL)"
-    )
-
-
-def write_points(cursor, lons: np.ndarray, lats: np.ndarray) -> None:
-    """Replace the contents of bench_points with these points (ids 1…n, in order): COPY, GiST index, ANALYZE."""
-    create_points_table(cursor)
-    cursor.execute(f"DROP INDEX IF EXISTS {POINTS_TABLE}_geom_gist")
-    cursor.execute(f"TRUNCATE {POINTS_TABLE}")
-    cursor.execute("CREATE TEMP TABLE bench_points_load (id bigint, lon float8, lat float8) ON COMMIT DROP")
-    step = 200_000
-    with cursor.copy("COPY bench_points_load (id, lon, lat) FROM STDIN") as copy:
-        for start in range(0, len(lons), step):
-            ids = np.arange(start + 1, start + 1 + len(lons[start : start + step]))
-            block = np.column_stack([ids, lons[start : start + step], lats[start : start + step]])
-            buf = io.StringIO()
-            # 17 significant digits round-trip float64 exactly: the table holds the very same coordinates.
-            np.savetxt(buf, block, fmt=("%d", "%.17g", "%.17g"), delimiter="\t")
-            copy.write(buf.getvalue())
-    cursor.execute(
-        f"INSERT INTO {POINTS_TABLE} (id, geom) "
-        "SELECT id, ST_SetSRID(ST_MakePoint(lon, lat), 4326) FROM bench_points_load ORDER BY id"
-    )
-    cursor.execute(
-        f"SELECT setval(pg_get_serial_sequence('{POINTS_TABLE}', 'id'), "
-        f"GREATEST((SELECT max(id) FROM {POINTS_TABLE}), 1))"
-    )
-    cursor.execute(f"CREATE INDEX {POINTS_TABLE}_geom_gist ON {POINTS_TABLE} USING gist (geom)")
-    cursor.execute(f"ANALYZE {POINTS_TABLE}")

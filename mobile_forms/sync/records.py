@@ -1,0 +1,88 @@
+"""What a batch leaves for managers: refused items and conflicting versions, one row per sender and content.
+
+A refused item is kept as `SyncRefusal`, counting attempts; when the same item is stored on a later attempt its
+refusal is marked as accepted. An inspection stored before and sent with other content is kept as `SyncConflict`.
+Both are keyed by the item's digest, so replays add no rows.
+"""
+
+import hashlib
+import json
+import uuid
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from mobile_forms.models import SyncConflict, SyncRefusal
+
+
+def digest(item) -> str:
+    canonical = json.dumps(item, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _item_id(item) -> str:
+    raw = item.get("id") if isinstance(item, dict) else None
+    try:
+        return str(uuid.UUID(hex=raw))
+    except (TypeError, ValueError, AttributeError):
+        return str(raw)[:64] if raw is not None else ""
+
+
+def batch_record(user, device, items, refused: dict, conflicts: dict, accepted: list[int]) -> None:
+    """Keep refused items and conflicting versions (one row per sender and content), mark refusals accepted later."""
+    now = timezone.now()
+    with transaction.atomic():
+        if refused:
+            rows = {}
+            for index, reason in refused.items():
+                item = items[index]
+                item_type = item.get("type") if isinstance(item, dict) else None
+                row = SyncRefusal(
+                    user=user,
+                    device=device,
+                    item_type=str(item_type)[:32] if item_type is not None else "",
+                    item_id=_item_id(item),
+                    digest=digest(item),
+                    payload=item,
+                    reason=reason,
+                    last_seen_at=now,
+                )
+                rows.setdefault(row.digest, row)
+            _upsert(SyncRefusal, user, rows, ["device", "reason", "last_seen_at", "resolved_at"])
+        if conflicts:
+            rows = {}
+            for index, (item_id, differences) in conflicts.items():
+                item = items[index]
+                row = SyncConflict(
+                    user=user,
+                    device=device,
+                    item_type=item["type"],
+                    item_id=item_id,
+                    digest=digest(item),
+                    payload=item,
+                    differences=list(differences),
+                    last_seen_at=now,
+                )
+                rows.setdefault(row.digest, row)
+            _upsert(SyncConflict, user, rows, ["device", "differences", "last_seen_at"])
+        if accepted:
+            ids: dict[str, set[str]] = {}
+            for index in accepted:
+                ids.setdefault(items[index]["type"], set()).add(_item_id(items[index]))
+            same_item = Q()
+            for item_type, item_ids in ids.items():
+                same_item |= Q(item_type=item_type, item_id__in=item_ids)
+            SyncRefusal.objects.filter(same_item, user=user, resolved_at__isnull=True).update(resolved_at=now)
+
+
+def _upsert(model, user, rows: dict, fields: list[str]) -> None:
+    """Insert new rows; for rows already there (same sender and digest) count one more attempt."""
+    seen = model.objects.filter(user=user, digest__in=list(rows)).values_list("digest", flat=True)
+    seen = set(seen)
+    if seen:
+        for key in seen:
+            row = rows[key]
+            values = {name: getattr(row, name) for name in fields}
+            model.objects.filter(user=user, digest=key).update(attempts=F("attempts") + 1, **values)
+    model.objects.bulk_create([row for key, row in rows.items() if key not in seen], ignore_conflicts=True)

@@ -1,0 +1,67 @@
+"""Writing a checklist version as an XLSForm workbook that reading gives back as the same questions."""
+
+import io
+
+from mobile_forms.models.questions import QuestionType
+from mobile_forms.xlsform.workbook import CHOICES, SETTINGS, SURVEY
+
+
+# ---------------------------------------------------------------- writing
+def write_xlsform(version) -> bytes:
+    """The version as an XLSForm workbook that `read_xlsform` reads back to the same questions (for editing)."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    survey = workbook.active
+    survey.title = SURVEY
+    survey.append(
+        ["type", "name", "label::zh", "label::en", "hint::zh", "hint::en", "required", "relevant", "deduction"]
+    )
+    choices = workbook.create_sheet(CHOICES)
+    choices.append(["list_name", "name", "label::zh", "label::en", "fails"])
+    written: dict[tuple, str] = {}
+    for item in version.questions:
+        kind = item["type"]
+        type_cell = {
+            QuestionType.PHOTO: "image",
+            QuestionType.YES_NO: "select_one",
+            QuestionType.SELECT_ONE: "select_one",
+            QuestionType.SELECT_MANY: "select_multiple",
+        }.get(kind, kind)
+        if item["choices"]:
+            key = tuple((c["value"], c["label"], c["label_en"], c["fails"]) for c in item["choices"])
+            list_name = written.get(key)
+            if list_name is None:
+                shared = kind == QuestionType.YES_NO and "yes_no" not in written.values()
+                list_name = "yes_no" if shared else item["name"]
+                written[key] = list_name
+                for entry in item["choices"]:
+                    choices.append(
+                        [list_name, entry["value"], entry["label"], entry["label_en"], "yes" if entry["fails"] else ""]
+                    )
+            type_cell = f"{type_cell} {list_name}"
+        relevant = ""
+        if item["relevant"]:
+            name, value = item["relevant"]["question"], item["relevant"]["value"]
+            source = next(q for q in version.questions if q["name"] == name)
+            many = source["type"] == QuestionType.SELECT_MANY
+            relevant = f"selected(${{{name}}}, '{value}')" if many else f"${{{name}}} = '{value}'"
+        survey.append(
+            [
+                type_cell,
+                item["name"],
+                item["label"],
+                item["label_en"],
+                item["hint"],
+                item["hint_en"],
+                "yes" if item["required"] else "",
+                relevant,
+                item["deduction"],
+            ]
+        )
+    settings = workbook.create_sheet(SETTINGS)
+    settings.append(["form_id", "form_title::zh", "form_title::en", "version"])
+    settings.append([version.checklist.code, version.title, version.title_en, version.label])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

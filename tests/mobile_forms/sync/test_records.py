@@ -1,0 +1,54 @@
+"""What a batch keeps for managers: digests, refused items and conflicts, and their admin pages."""
+
+import pytest
+from django.contrib.admin import AdminSite
+from django.test import override_settings
+from django.urls import path
+
+from inspections.api.contract import INSPECTION
+from mobile_forms.admin_sync import SyncConflictAdmin, SyncRefusalAdmin
+from mobile_forms.models import SyncConflict, SyncRefusal
+from mobile_forms.sync import sync_batch
+from mobile_forms.sync.records import digest
+from tests.inspections import conftest as inspection_fixtures
+
+pytestmark = pytest.mark.django_db
+
+phase = inspection_fixtures.phase
+inspection_payload = inspection_fixtures.inspection_payload
+
+
+def test_the_digest_ignores_key_order_only():
+    a = {"type": "finding", "id": "x", "location": {"lon": 1, "lat": 2}}
+    b = {"location": {"lat": 2, "lon": 1}, "id": "x", "type": "finding"}
+    assert digest(a) == digest(b)
+    assert digest(a) != digest({**a, "id": "y"})
+
+
+# The sync's admin pages on a site of their own, so the test does not depend on how mobile_forms/admin.py loads them.
+sync_admin_site = AdminSite(name="admin")
+sync_admin_site.register(SyncRefusal, SyncRefusalAdmin)
+sync_admin_site.register(SyncConflict, SyncConflictAdmin)
+urlpatterns = [path("admin/", sync_admin_site.urls)]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_managers_see_refused_items_and_conflicts_in_the_admin(client, world, inspection_payload):
+    from tests.factories import UserFactory
+
+    item = {"type": INSPECTION, **inspection_payload()}
+    edited = {**item, "answers": {"clean": "yes"}}
+    sync_batch(user=world.users.inspector, device="t-1", items=[item, {"type": "task_move", "id": "m-1"}])
+    sync_batch(user=world.users.inspector, device="t-2", items=[edited])
+    refusal, conflict = SyncRefusal.objects.get(), SyncConflict.objects.get()
+
+    client.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True))
+    page = client.get("/admin/mobile_forms/syncrefusal/?accepted=no")
+    assert page.status_code == 200 and "id: Must be a valid UUID." in page.content.decode()
+    page = client.get(f"/admin/mobile_forms/syncrefusal/{refusal.pk}/change/")
+    assert page.status_code == 200 and "m-1" in page.content.decode()
+    page = client.get("/admin/mobile_forms/syncconflict/")
+    assert page.status_code == 200 and "answers" in page.content.decode()
+    page = client.get(f"/admin/mobile_forms/syncconflict/{conflict.pk}/change/")
+    assert page.status_code == 200 and "&quot;clean&quot;: &quot;yes&quot;" in page.content.decode()
+    assert client.get("/admin/mobile_forms/syncconflict/add/").status_code == 403
