@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
-from accounts.permissions import can_edit_places, can_view_map, is_manager
+from accounts.permissions import can_edit_places, can_view_map
+from accounts.roles import is_manager, is_rectifier, is_unit_member
 from inspections.permissions import can_submit_inspection, can_view_inspections, can_view_metrics, can_view_tasks
 
 
@@ -22,7 +22,7 @@ def workplaces_for(user) -> list[Workplace]:
     """The places a person works, their main one first: the tablet app for people in the field, the map for
     managers."""
     places: list[Workplace] = []
-    if is_rectifier_with_unit(user):
+    if is_unit_member(user):
         places.append(_tablet_app_for_units())
     if can_submit_inspection(user) and not is_manager(user):
         places.append(_tablet_app())
@@ -75,10 +75,6 @@ def _tablet_app() -> Workplace:
     )
 
 
-def is_rectifier_with_unit(user) -> bool:
-    return bool(user.is_authenticated and user.role == Role.RECTIFIER and user.unit_id is not None)
-
-
 def _tablet_app_for_units() -> Workplace:
     return Workplace(
         _("Tablet app"),
@@ -90,7 +86,7 @@ def _tablet_app_for_units() -> Workplace:
 def _tasks(user) -> Workplace:
     if is_manager(user):
         description = _("Fixes to verify, tasks to triage or assign, and overdue tasks, with evidence and history.")
-    elif user.role == Role.RECTIFIER:
+    elif is_rectifier(user):
         description = _("Your unit's tasks with their deadlines, evidence and history.")
     else:
         description = _("Fixes to verify in your area, with the photos before and after.")
