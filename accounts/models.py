@@ -56,6 +56,14 @@ class User(AbstractUser):
             return f"{last}{first}"
         return super().get_full_name()
 
+    def scope_root(self):
+        """The jurisdiction whose subtree this person sees: their assignment, else their unit's jurisdiction."""
+        if self.jurisdiction_id:
+            return self.jurisdiction
+        if self.unit_id:
+            return self.unit.jurisdiction
+        return None
+
 
 def _is_cjk(text: str) -> bool:
     return any("\u4e00" <= char <= "\u9fff" for char in text)

@@ -2,7 +2,6 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from accounts.workplaces import workplaces_for
-from geo.selectors import scope_root
 
 
 @login_required
@@ -10,5 +9,5 @@ def home(request):
     return render(
         request,
         "accounts/home.html",
-        {"workplaces": workplaces_for(request.user), "scope": scope_root(request.user)},
+        {"workplaces": workplaces_for(request.user), "scope": request.user.scope_root()},
     )

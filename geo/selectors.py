@@ -2,24 +2,13 @@
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import Role
-from accounts.permissions import is_admin
+from accounts.roles import is_admin, is_rectifier
 from geo.models import Hotspot, Jurisdiction, Unit
 
 
 def scope_root(user) -> Jurisdiction | None:
     """The jurisdiction whose subtree this person sees: their assignment, else their unit's jurisdiction."""
-    if not user.is_authenticated:
-        return None
-    if user.jurisdiction_id:
-        return user.jurisdiction
-    if user.unit_id:
-        return user.unit.jurisdiction
-    return None
-
-
-def _is_rectifier(user) -> bool:
-    return user.is_authenticated and user.role == Role.RECTIFIER and not user.is_superuser
+    return user.scope_root() if user.is_authenticated else None
 
 
 def jurisdictions_for_user(user) -> QuerySet[Jurisdiction]:
@@ -34,7 +23,7 @@ def units_for_user(user) -> QuerySet[Unit]:
     qs = Unit.objects.select_related("jurisdiction")
     if is_admin(user):
         return qs
-    if _is_rectifier(user):
+    if is_rectifier(user):
         return qs.filter(pk=user.unit_id) if user.unit_id else qs.none()
     root = scope_root(user)
     return qs.filter(root.subtree_q("jurisdiction__")) if root else qs.none()
@@ -44,7 +33,7 @@ def hotspots_for_user(user) -> QuerySet[Hotspot]:
     qs = Hotspot.objects.select_related("category", "jurisdiction", "sponsoring_unit")
     if is_admin(user):
         return qs
-    if _is_rectifier(user):
+    if is_rectifier(user):
         unit = user.unit
         if unit is None:
             return qs.none()

@@ -3,7 +3,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from accounts.permissions import can_view_map, is_manager
+from accounts.permissions import can_view_map
+from accounts.roles import is_manager
 from geo.models import HotspotCategory
 from geo.selectors import scope_root
 

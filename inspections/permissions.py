@@ -1,15 +1,12 @@
 """Flat authorization predicates for inspections, findings and photos."""
 
-from accounts.models import Role
-from accounts.permissions import is_admin, is_manager
+from accounts.roles import is_admin, is_field_role, is_manager, is_rectifier, is_unit_member, is_verifier
 from geo.selectors import scope_root
 from inspections.models import Task
 
-INSPECTING_ROLES = frozenset({Role.INSPECTOR, Role.VOLUNTEER, Role.MANAGER, Role.ADMIN})
-
 
 def can_submit_inspection(user) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.role in INSPECTING_ROLES))
+    return is_field_role(user)
 
 
 def can_view_inspections(user) -> bool:
@@ -44,12 +41,7 @@ def in_task_area(user, task) -> bool:
 
 
 def is_task_unit_member(user, task) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.role == Role.RECTIFIER
-        and user.unit_id is not None
-        and task.unit_id == user.unit_id
-    )
+    return is_unit_member(user) and task.unit_id == user.unit_id
 
 
 def can_manage_task(user, task) -> bool:
@@ -61,7 +53,7 @@ def can_verify_task(user, task) -> bool:
     """An inspector or manager of the task's area, never a member of the unit that made the fix."""
     if not user.is_authenticated or (task.unit_id is not None and user.unit_id == task.unit_id):
         return False
-    return (user.role == Role.INSPECTOR or is_manager(user)) and in_task_area(user, task)
+    return is_verifier(user) and in_task_area(user, task)
 
 
 def can_work_on_task(user, task) -> bool:
@@ -71,16 +63,9 @@ def can_work_on_task(user, task) -> bool:
 
 def can_view_metrics(user) -> bool:
     """Inspectors, managers and administrators see their area's metrics; a unit's members their unit's."""
-    if not user.is_authenticated:
-        return False
-    if user.role == Role.RECTIFIER and not user.is_superuser:
-        return user.unit_id is not None
-    return bool(user.is_superuser or user.role in (Role.INSPECTOR, Role.MANAGER, Role.ADMIN))
-
-
-TASK_PAGE_ROLES = frozenset({Role.INSPECTOR, Role.MANAGER, Role.ADMIN, Role.RECTIFIER})
+    return is_verifier(user) or is_unit_member(user)
 
 
 def can_view_tasks(user) -> bool:
     """The task pages: managers, inspectors (who verify fixes) and the units' members; not volunteers."""
-    return bool(user.is_authenticated and (user.is_superuser or user.role in TASK_PAGE_ROLES))
+    return is_verifier(user) or is_rectifier(user)

@@ -3,8 +3,7 @@
 from django.contrib.gis.geos import Point, Polygon
 from django.db.models import Q, QuerySet
 
-from accounts.models import Role
-from accounts.permissions import is_admin
+from accounts.roles import is_admin, is_rectifier
 from geo.geodesy import degrees_for_metres, distance_m
 from geo.models import Unit
 from geo.selectors import scope_root, units_for_user
@@ -21,7 +20,7 @@ def inspections_for_user(user) -> QuerySet[Inspection]:
     qs = Inspection.objects.select_related("inspector", "hotspot", "phase__campaign", "jurisdiction")
     if is_admin(user):
         return qs
-    if not user.is_authenticated or user.role == Role.RECTIFIER:
+    if not user.is_authenticated or is_rectifier(user):
         return qs.none()
     return qs.filter(_own_or_in_area(user, Q(inspector=user)))
 
@@ -39,7 +38,7 @@ def findings_for_user(user) -> QuerySet[Finding]:
         return qs
     if not user.is_authenticated:
         return qs.none()
-    if user.role == Role.RECTIFIER:
+    if is_rectifier(user):
         return qs.filter(task__unit_id=user.unit_id) if user.unit_id else qs.none()
     return qs.filter(_own_or_in_area(user, Q(inspection__inspector=user)))
 
@@ -53,7 +52,7 @@ def tasks_for_user(user) -> QuerySet[Task]:
         return qs
     if not user.is_authenticated:
         return qs.none()
-    if user.role == Role.RECTIFIER:
+    if is_rectifier(user):
         return qs.filter(unit_id=user.unit_id) if user.unit_id else qs.none()
     return qs.filter(_own_or_in_area(user, Q(finding__created_by=user)))
 

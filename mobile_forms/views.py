@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
-from accounts.models import Role
+from accounts.roles import is_unit_member
 from inspections.models import TaskStatus
 from inspections.permissions import can_submit_inspection
 from inspections.rectification.geofence import geofence_radius_m
@@ -115,11 +115,6 @@ def _urls() -> dict:
     }
 
 
-def works_on_tasks(user) -> bool:
-    """A member of a rectification unit: the app opens on the unit's tasks instead of the hotspots."""
-    return bool(user.is_authenticated and user.role == Role.RECTIFIER and user.unit_id)
-
-
 def _workflow() -> dict:
     """The unit's moves of the workflow table and the task states, so that the app can show what it queued offline
     (the server judges every move again when it arrives)."""
@@ -151,7 +146,7 @@ def _user_info(user) -> dict:
         "name": user.get_full_name() or user.get_username(),
         "role": user.get_role_display() if hasattr(user, "get_role_display") else "",
         "canInspect": can_submit_inspection(user),
-        "worksOnTasks": works_on_tasks(user),
+        "worksOnTasks": is_unit_member(user),  # the app opens on the unit's tasks instead of the hotspots
         "unit": {"id": user.unit_id, "name": user.unit.display_name} if getattr(user, "unit_id", None) else None,
     }
 

@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "inspections.web.notifications.context_processors.unread_notifications",
+                "inspections.web.navigation.navigation",
             ],
         },
     },

@@ -11,8 +11,7 @@ from enum import StrEnum
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
-from accounts.permissions import is_admin, is_manager
+from accounts.roles import is_admin, is_inspector, is_manager, is_rectifier, is_verifier
 from geo.selectors import scope_root
 from inspections.models import Task, TaskStatus
 from inspections.rectification.workflow import WITH_UNIT, overdue_q
@@ -61,9 +60,9 @@ def queues_for(user) -> list[Queue]:
     """The queues of a person, their main one first."""
     if is_manager(user):
         return [Queue.VERIFICATION, Queue.TRIAGE, Queue.UNASSIGNED, Queue.OVERDUE, Queue.ALL]
-    if user.role == Role.RECTIFIER:
+    if is_rectifier(user):
         return [Queue.UNIT_WORK, Queue.OVERDUE, Queue.ALL]
-    if user.role == Role.INSPECTOR:
+    if is_inspector(user):
         return [Queue.VERIFICATION, Queue.OVERDUE, Queue.ALL]
     return [Queue.ALL]
 
@@ -76,7 +75,7 @@ MANAGER_STATUSES = {
 
 def queue_q(user, queue: Queue, now: datetime) -> Q:
     if queue == Queue.VERIFICATION:
-        if not (user.role == Role.INSPECTOR or is_manager(user)):
+        if not is_verifier(user):
             return NOTHING
         condition = Q(status=TaskStatus.SUBMITTED) & _in_area(user)
         return condition & ~Q(unit_id=user.unit_id) if user.unit_id is not None else condition

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.roles import is_volunteer
 from geo.models import Unit
 from inspections.bulk_insert import insert_new
 from inspections.errors import Conflict, MoveForbidden, NotVisible
@@ -112,7 +112,7 @@ def tasks_register(findings: Iterable[Finding], *, calendar: WorkCalendar | None
     tasks, events = [], []
     for finding in findings:
         inspection = finding.inspection
-        origin = TaskOrigin.PUBLIC if finding.created_by.role == Role.VOLUNTEER else TaskOrigin.INSPECTION
+        origin = TaskOrigin.PUBLIC if is_volunteer(finding.created_by) else TaskOrigin.INSPECTION
         task = Task(
             id=uuid.uuid4(),
             finding=finding,

@@ -26,8 +26,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import Role
-from accounts.permissions import is_manager
+from accounts.roles import is_manager, is_rectifier
 from geo.models import community_of
 from inspections.errors import Conflict, MoveForbidden, NotVisible
 from inspections.models import FlagCode, Photo, PhotoFlag, PhotoRole, Task, TaskEvent, TaskStatus
@@ -134,12 +133,12 @@ def task_list(request: HttpRequest) -> HttpResponse:
             ),
         )
     )
-    is_rectifier = user.role == Role.RECTIFIER and not user.is_superuser
+    one_unit = is_rectifier(user)
     filterset = None
     active_filters = 0
     if queue == Queue.ALL:
         filterset = TaskListFilter(request.GET or None, queryset=queryset, request=request)
-        if is_rectifier:  # one unit: nothing to choose
+        if one_unit:  # nothing to choose
             del filterset.form.fields["unit"]
         queryset = filterset.qs
         active_filters = sum(1 for name in filterset.filters if request.GET.get(name))
@@ -163,7 +162,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "active_filters": active_filters,
             "now": now,
-            "is_rectifier": is_rectifier,
+            "is_rectifier": one_unit,
             "unknown_year": unknown_year_within(now, CALENDAR_LOOKAHEAD_DAYS) if is_manager(user) else None,
         },
     )
