@@ -17,19 +17,12 @@ from inspections.rectification.tasks import MoveInput
 from inspections.rectification.workdays import business_hours
 from inspections.rectification.workflow import PUBLIC_ACTIONS, Action
 from inspections.selectors import dispatch_units
-from inspections.web.inspections.views import DateInput
+from inspections.web.widgets import DateInput, DateTimeInput
 
 # Arriving and submitting need the device's position and photos taken on site: the tablet app makes them.
 FIELD_ACTIONS = frozenset({Action.CHECK_IN, Action.SUBMIT})
 PAGE_ACTIONS = [action for action in PUBLIC_ACTIONS if action not in FIELD_ACTIONS]
 NOTE_MAX_LENGTH = 2000
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
 class TaskListFilter(django_filters.FilterSet):

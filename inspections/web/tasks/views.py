@@ -30,7 +30,7 @@ from accounts.models import Role
 from accounts.permissions import is_manager
 from geo.models import community_of
 from inspections.errors import Conflict, MoveForbidden, NotVisible
-from inspections.models import FlagCode, Photo, PhotoFlag, PhotoRole, Task, TaskEvent, TaskStatus
+from inspections.models import Photo, PhotoFlag, PhotoRole, Task, TaskEvent, TaskStatus
 from inspections.permissions import can_view_inspections, can_view_tasks
 from inspections.rectification.geofence import geofence_radius_m, metres_outside, photo_position
 from inspections.rectification.queues import LABELS, Queue, queue_counts, queue_tasks, queues_for
@@ -38,7 +38,8 @@ from inspections.rectification.tasks import allowed_moves, task_transition
 from inspections.rectification.workdays import unknown_year_within
 from inspections.rectification.workflow import MOVES, Action, Move, action_label, is_overdue
 from inspections.selectors import inspections_for_user, tasks_for_user
-from inspections.web.inspections.views import NUMBER_FORMATS, PAGE_SIZE, UNITS
+from inspections.web.inspections.views import PAGE_SIZE
+from inspections.web.presenters import flag_label, photo_urls, present_flag
 from inspections.web.tasks.forms import FIELD_ACTIONS, PAGE_ACTIONS, MoveForm, TaskListFilter
 
 # Thumbnails per side (before / after) in a row of the list; the detail page shows them all.
@@ -67,19 +68,6 @@ DESTRUCTIVE = frozenset({Action.REJECT, Action.RETURN, Action.REFUSE_EXTENSION, 
 def _photos_queryset():
     flags = PhotoFlag.objects.order_by("code")
     return Photo.objects.select_related("file").prefetch_related(Prefetch("flags", queryset=flags, to_attr="flag_list"))
-
-
-def _photo_urls(photo: Photo) -> dict[str, str]:
-    return {
-        variant: reverse("photo-file", kwargs={"pk": photo.pk, "variant": variant})
-        for variant in ("thumbnail", "display", "original")
-    }
-
-
-def _decorate_flags(photo: Photo) -> None:
-    for flag in photo.flag_list:
-        flag.unit_label = UNITS.get(flag.unit, flag.unit)
-        flag.number_format = NUMBER_FORMATS.get(flag.unit, "-1g")
 
 
 def _split_photos(task: Task) -> tuple[list[Photo], list[Photo]]:
@@ -151,7 +139,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         task.before, task.before_more = before[:ROW_THUMBNAILS], max(0, len(before) - ROW_THUMBNAILS)
         task.after, task.after_more = after[:ROW_THUMBNAILS], max(0, len(after) - ROW_THUMBNAILS)
         for photo in task.finding.photo_list:
-            photo.urls = _photo_urls(photo)
+            photo.urls = photo_urls(photo)
     return render(
         request,
         "inspections/tasks/list.html",
@@ -274,7 +262,7 @@ def _event_details(event: TaskEvent) -> list[str]:
         previous = timezone.localtime(dt.datetime.fromisoformat(data["previous_due_at"]))
         details.append(_("Previous deadline: %(due)s") % {"due": _datetime(previous)})
     for code in data.get("flags", []):
-        details.append(FlagCode(code).label if code in FlagCode.values else code)
+        details.append(flag_label(code))
     return details
 
 
@@ -303,8 +291,9 @@ def _render_detail(request, task: Task, *, posted: MoveForm | None = None, statu
     finding = task.finding
     photos = finding.photo_list
     for photo in photos:
-        photo.urls = _photo_urls(photo)
-        _decorate_flags(photo)
+        photo.urls = photo_urls(photo)
+        for flag in photo.flag_list:
+            present_flag(flag)
         photo.position = photo_position(photo) if photo.role == PhotoRole.AFTER else photo.file.exif_point
         photo.position_source = "exif" if photo.file.exif_point is not None else "device"
         photo.metres_outside = (
@@ -325,7 +314,7 @@ def _render_detail(request, task: Task, *, posted: MoveForm | None = None, statu
         previous = event
         event.label = action_label(event.action)
         event.details = _event_details(event)
-        event.photo_urls = [_photo_urls(photo) for photo in event.photos.all()]
+        event.photo_urls = [photo_urls(photo) for photo in event.photos.all()]
     allowed = allowed_moves(user, task)
     inspection = finding.inspection
     inspection_url = (
