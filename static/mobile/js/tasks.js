@@ -889,6 +889,6 @@ function nextDay(iso) {
 
 /* The list's fields of a task's details (the detail nests the finding; the list names it). */
 function pickListFields(detail) {
-  const { finding, before_photos, after_photos, allowed_transitions, events, geofence_radius_m, ...rest } = detail;
+  const { finding, before_photos, after_photos, allowed_transitions, allowed_moves, events, geofence_radius_m, ...rest } = detail;
   return { ...rest, finding: finding && typeof finding === "object" ? finding.id : finding };
 }
