@@ -26,7 +26,7 @@ from accounts.roles import is_unit_member
 from inspections.models import TaskStatus
 from inspections.permissions import can_submit_inspection
 from inspections.rectification.geofence import geofence_radius_m
-from inspections.rectification.workflow import MOVES, OPEN, RECORD_LABELS, WITH_UNIT, Actor, action_label
+from inspections.rectification.workflow import MOVES, OPEN, RECORD_LABELS, WITH_UNIT, Actor, action_label, move_form
 
 SCOPE = "/m/"
 THEME_COLOR = "#b42318"
@@ -116,13 +116,13 @@ def _urls() -> dict:
 
 
 def _workflow() -> dict:
-    """The unit's moves of the workflow table and the task states, so that the app can show what it queued offline
-    (the server judges every move again when it arrives)."""
+    """The unit's moves of the workflow table, in the table's order, with their forms (``move_form``), and the task
+    states, so that the app can ask for each move's fields and show what it queued offline (the server judges every
+    move again when it arrives)."""
     return {
         "moves": [
             {
-                "action": move.action.value,
-                "label": str(move.label),
+                **move_form(move),
                 "sources": sorted(move.sources),
                 "target": move.target,
                 "needsNote": move.needs_note,

@@ -159,6 +159,9 @@ SPECTACULAR_SETTINGS = {
         "SeverityEnum": "inspections.models.findings.Severity",
         "TaskStatusEnum": "inspections.models.tasks.TaskStatus",
         "TaskActionEnum": "inspections.rectification.workflow.PUBLIC_ACTIONS",
+        "KindEnum": "inspections.models.campaigns.PhaseKind",
+        "MoveFieldKindEnum": "inspections.rectification.workflow.FieldKind",
+        "MoveToneEnum": "inspections.rectification.workflow.Tone",
     },
 }
 

@@ -10,6 +10,7 @@ import math
 import re
 
 from inspections.models import Severity
+from inspections.rectification.workflow import NOTE_MAX_LENGTH, PHOTOS_MAX
 
 # Item types of a sync batch.
 INSPECTION = "inspection"
@@ -20,8 +21,9 @@ ITEM_TYPES = (INSPECTION, FINDING, TASK_MOVE)
 MAX_ITEMS = 1000
 MAX_DEVICE = 64
 MAX_DESCRIPTION = 4000
-MAX_NOTE = 2000
-MAX_MOVE_PHOTOS = 50
+# A task move's limits are the move table's.
+MAX_NOTE = NOTE_MAX_LENGTH
+MAX_MOVE_PHOTOS = PHOTOS_MAX
 
 MIN_LON, MAX_LON = -180, 180
 MIN_LAT, MAX_LAT = -90, 90

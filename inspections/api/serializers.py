@@ -1,6 +1,5 @@
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -21,6 +20,7 @@ from inspections.evidence.inspections import FindingInput, InspectionInput
 from inspections.models import Campaign, Finding, Inspection, Phase, Photo, PhotoRole, ProblemType, Severity
 from inspections.rectification.tasks import MoveInput
 from inspections.rectification.workflow import PUBLIC_ACTIONS
+from inspections.web.presenters import photo_urls
 
 
 class ProblemTypeSerializer(serializers.ModelSerializer):
@@ -236,13 +236,7 @@ class PhotoSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(PhotoUrlsSerializer)
     def get_urls(self, photo):
-        request = self.context.get("request")
-
-        def url(variant):
-            path = reverse("photo-file", kwargs={"pk": photo.pk, "variant": variant})
-            return request.build_absolute_uri(path) if request else path
-
-        return {variant: url(variant) for variant in ("original", "display", "thumbnail")}
+        return photo_urls(photo, self.context.get("request"))
 
 
 class PhotoUploadSerializer(serializers.Serializer):

@@ -33,7 +33,15 @@ from inspections.api.serializers import (
 from inspections.models import Photo, PhotoRole, Task, TaskEvent, TaskStatus
 from inspections.rectification.geofence import geofence_radius_m
 from inspections.rectification.tasks import allowed_moves, task_transition
-from inspections.rectification.workflow import PUBLIC_ACTIONS, is_overdue, overdue_q
+from inspections.rectification.workflow import (
+    MOVES,
+    PUBLIC_ACTIONS,
+    FieldKind,
+    Tone,
+    is_overdue,
+    move_form,
+    overdue_q,
+)
 from inspections.selectors import tasks_for_user
 
 
@@ -171,11 +179,35 @@ class TaskEventSerializer(serializers.ModelSerializer):
         return {"lon": event.position.x, "lat": event.position.y, "accuracy": event.accuracy_m}
 
 
+class MoveFieldSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The field of the transition request: note, unit, due_at, position, photos.")
+    kind = serializers.ChoiceField(
+        choices=[kind.value for kind in FieldKind],
+        help_text="`day`: a date, sent as `due_at` at the end of that day's business hours.",
+    )
+    label = serializers.CharField()
+    required = serializers.BooleanField()
+    missing = serializers.CharField(help_text="What the refusal says when a required field is missing.")
+    help = serializers.CharField()
+    limits = serializers.DictField(
+        help_text="Any of `max_length`, `max_items`, `photo_role`, `after_deadline` (later than the current "
+        "deadline and in the future), `on_site` (inside the task's site)."
+    )
+
+
+class MoveFormSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=PUBLIC_ACTIONS)
+    label = serializers.CharField()
+    tone = serializers.ChoiceField(choices=[tone.value for tone in Tone])
+    fields = MoveFieldSerializer(many=True)
+
+
 class TaskDetailSerializer(TaskSerializer):
     finding = FindingSerializer(read_only=True)
     before_photos = serializers.SerializerMethodField()
     after_photos = serializers.SerializerMethodField()
     allowed_transitions = serializers.SerializerMethodField()
+    allowed_moves = serializers.SerializerMethodField()
     events = TaskEventSerializer(many=True, read_only=True)
     geofence_radius_m = serializers.SerializerMethodField()
 
@@ -185,6 +217,7 @@ class TaskDetailSerializer(TaskSerializer):
             "before_photos",
             "after_photos",
             "allowed_transitions",
+            "allowed_moves",
             "events",
             "geofence_radius_m",
         ]
@@ -204,6 +237,11 @@ class TaskDetailSerializer(TaskSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=PUBLIC_ACTIONS)))
     def get_allowed_transitions(self, task):
         return allowed_moves(self.context["request"].user, task)
+
+    @extend_schema_field(MoveFormSerializer(many=True))
+    def get_allowed_moves(self, task):
+        """The moves of ``allowed_transitions``, in the same order, each with the fields its form asks for."""
+        return [move_form(MOVES[action]) for action in self.get_allowed_transitions(task)]
 
     def get_geofence_radius_m(self, task) -> float:
         return geofence_radius_m()

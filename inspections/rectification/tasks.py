@@ -33,6 +33,7 @@ from inspections.rectification.geofence import metres_outside, photo_position
 from inspections.rectification.notifications import notify_move, notify_moves
 from inspections.rectification.workdays import CalendarError, WorkCalendar
 from inspections.rectification.workflow import (
+    AFTER_PHOTOS,
     DEADLINE_SET,
     MOVES,
     RECORDED_IN_PLACE,
@@ -41,6 +42,8 @@ from inspections.rectification.workflow import (
     Action,
     Actor,
     Move,
+    MoveField,
+    missing_text,
     moves_from,
 )
 from inspections.selectors import can_view_task, dispatch_units
@@ -269,13 +272,31 @@ def _transition(user, task_id, move: Move, data: MoveInput) -> MoveResult:
             % {"status": task.get_status_display(), "action": move.label},
             **details,
         )
-    note = data.note.strip()
-    if move.needs_note and not note:
-        raise ValidationError({"note": _("Say why (a note is required for “%(action)s”).") % {"action": move.label}})
+    _check_required(task, move, data)
     photos = _photos(task, data.photos)
     extra = _check_and_apply_rules(user, task, move, data, photos)
     event = _apply(task, move, data, user, photos, extra)
     return MoveResult(task, event, True)
+
+
+def given(task: Task, field: MoveField, data: MoveInput):
+    """What the move gives for one of its fields, or what stands in for it (the field's fallback on the task)."""
+    value = getattr(data, field.name)
+    if isinstance(value, str):
+        value = value.strip()
+    if not value and field.fallback:
+        value = getattr(task, field.fallback)
+    return value
+
+
+def _check_required(task: Task, move: Move, data: MoveInput) -> None:
+    missing = {
+        field.name: missing_text(move, field)
+        for field in move.fields
+        if field.required and not given(task, field, data)
+    }
+    if missing:
+        raise ValidationError(missing)
 
 
 def _photos(task: Task, ids: Sequence[uuid.UUID]) -> list[Photo]:
@@ -307,10 +328,9 @@ def _check_and_apply_rules(user, task: Task, move: Move, data: MoveInput, photos
     """The rules particular to some moves; changes the task's fields (not its status). Returns audit details."""
     now = made_at(task, data)
     action = move.action
+    fields = {field.name: field for field in move.fields}
     if action in (Action.DISPATCH, Action.RESUME):
-        unit = data.unit or task.unit
-        if unit is None:
-            raise ValidationError({"unit": _("Choose the unit to dispatch this task to.")})
+        unit = given(task, fields["unit"], data)
         if not unit.active:
             raise ValidationError({"unit": _("The unit %(unit)s is not active.") % {"unit": unit}})
         if not dispatch_units(user, task).filter(pk=unit.pk).exists():
@@ -322,8 +342,6 @@ def _check_and_apply_rules(user, task: Task, move: Move, data: MoveInput, photos
         task.due_at, problem = deadline(task, now, WorkCalendar())
         return {"deadline_problem": problem} if problem else {}
     if action == Action.CHECK_IN:
-        if data.position is None:
-            raise ValidationError({"position": _("Arriving needs the device's position.")})
         outside = metres_outside(task, data.position)
         if outside > 0:
             raise ValidationError(
@@ -342,10 +360,10 @@ def _check_and_apply_rules(user, task: Task, move: Move, data: MoveInput, photos
     elif action == Action.RETURN:
         task.return_count += 1
     elif action == Action.REQUEST_EXTENSION:
-        task.requested_due_at = _later_deadline(task, data.due_at)
+        task.requested_due_at = _later_deadline(task, given(task, fields["due_at"], data))
         return {"requested_due_at": task.requested_due_at.isoformat()}
     elif action == Action.APPROVE_EXTENSION:
-        granted = _later_deadline(task, data.due_at or task.requested_due_at)
+        granted = _later_deadline(task, given(task, fields["due_at"], data))
         previous = task.due_at
         task.due_at, task.requested_due_at = granted, None
         task.extension_count += 1
@@ -357,9 +375,7 @@ def _check_and_apply_rules(user, task: Task, move: Move, data: MoveInput, photos
     return {}
 
 
-def _later_deadline(task: Task, due_at: datetime | None) -> datetime:
-    if due_at is None:
-        raise ValidationError({"due_at": _("Give the new deadline.")})
+def _later_deadline(task: Task, due_at: datetime) -> datetime:
     if timezone.is_naive(due_at):
         raise ValidationError({"due_at": _("Give the deadline with its time zone.")})
     if task.due_at is not None and due_at <= task.due_at:
@@ -376,9 +392,9 @@ def _later_deadline(task: Task, due_at: datetime | None) -> datetime:
 
 def _check_after_photos(task: Task, photos: list[Photo]) -> dict:
     """At least one after-photo taken inside the geofence; the others are kept, and the refusal says how far."""
-    after = [photo for photo in photos if photo.role == PhotoRole.AFTER]
+    after = [photo for photo in photos if photo.role == AFTER_PHOTOS.photo_role]
     if not after:
-        raise ValidationError({"photos": _("Add at least one after-photo of the fix, taken on site.")})
+        raise ValidationError({"photos": missing_text(MOVES[Action.SUBMIT], AFTER_PHOTOS)})
     distances = {}
     for photo in after:
         where = photo_position(photo)

@@ -21,7 +21,7 @@ from django.utils.translation import pgettext_lazy
 from inspections.permissions import can_view_metrics
 from inspections.rectification.workdays import CalendarError, WorkCalendar
 from inspections.reporting.metrics import Grouping, Metrics, MetricsRow, checked_period, month_of, task_metrics_for_user
-from inspections.web.inspections.views import DateInput
+from inspections.web.widgets import DateInput
 
 
 class MetricsForm(forms.Form):

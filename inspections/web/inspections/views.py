@@ -24,19 +24,10 @@ from geo.selectors import jurisdictions_for_user
 from inspections.models import Campaign, FlagCode, Phase, PhotoFlag, ProblemType
 from inspections.permissions import can_view_inspections
 from inspections.selectors import findings_for_user, inspections_for_user, photos_for_user
+from inspections.web.presenters import photo_urls, present_flag
+from inspections.web.widgets import DateInput
 
 PAGE_SIZE = 25
-
-UNITS = {"m": pgettext_lazy("unit", "m"), "h": pgettext_lazy("unit", "h"), "bits": pgettext_lazy("unit", "bits")}
-# Metres and bits read best as whole numbers; hours keep one decimal when they have one.
-NUMBER_FORMATS = {"m": "0g", "bits": "0g"}
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class InspectionListFilter(django_filters.FilterSet):
@@ -137,10 +128,6 @@ def _answer_rows(answers) -> list[tuple[str, object]]:
     return rows
 
 
-def _flag_unit(flag: PhotoFlag) -> str:
-    return UNITS.get(flag.unit, flag.unit)
-
-
 def _map_data(inspection, findings) -> dict:
     hotspot = inspection.hotspot
     data = {
@@ -236,17 +223,13 @@ def inspection_detail(request, pk):
             else None
         )
         for photo in finding.photo_list:
-            photo.urls = {
-                variant: reverse("photo-file", kwargs={"pk": photo.pk, "variant": variant})
-                for variant in ("thumbnail", "display", "original")
-            }
+            photo.urls = photo_urls(photo)
             point = photo.file.exif_point
             photo.distance_m = (
                 round(distance_m(finding.location.x, finding.location.y, point.x, point.y), 1) if point else None
             )
             for flag in photo.flag_list:
-                flag.unit_label = _flag_unit(flag)
-                flag.number_format = NUMBER_FORMATS.get(flag.unit, "-1g")
+                present_flag(flag)
                 other = flag.other_photo
                 flag.other_url = (
                     reverse("inspections:inspection-detail", kwargs={"pk": other.finding.inspection_id})

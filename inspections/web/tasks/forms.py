@@ -1,6 +1,8 @@
-"""Forms of the task pages: the filters of the task list and one form for the moves a person makes in a browser.
+"""Forms of the task pages: the filters of the task list and the form of each move a person makes in a browser.
 
-The move form only reads what was posted; ``task_transition`` decides whether the move is allowed and valid.
+A move's form has the fields its move declares in the workflow table, in the declared order. The form only reads
+what was posted (every declared field is optional here); ``task_transition`` decides whether the move is allowed
+and its fields are valid, from the same declaration.
 """
 
 import datetime as dt
@@ -15,21 +17,14 @@ from geo.selectors import jurisdictions_for_user, units_for_user
 from inspections.models import ProblemType, TaskStatus
 from inspections.rectification.tasks import MoveInput
 from inspections.rectification.workdays import business_hours
-from inspections.rectification.workflow import PUBLIC_ACTIONS, Action
+from inspections.rectification.workflow import MOVES, PUBLIC_ACTIONS, FieldKind, Move, MoveField
 from inspections.selectors import dispatch_units
-from inspections.web.inspections.views import DateInput
+from inspections.web.widgets import DateInput, DateTimeInput
 
-# Arriving and submitting need the device's position and photos taken on site: the tablet app makes them.
-FIELD_ACTIONS = frozenset({Action.CHECK_IN, Action.SUBMIT})
-PAGE_ACTIONS = [action for action in PUBLIC_ACTIONS if action not in FIELD_ACTIONS]
-NOTE_MAX_LENGTH = 2000
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+# Moves made with the device's position or photos taken on site are the tablet app's.
+PAGE_ACTIONS = [action for action in PUBLIC_ACTIONS if not MOVES[action].on_site]
+# A deadline given as a day is posted as ``due_on``; the form makes it the deadline ``due_at``.
+DAY_FIELD = "due_on"
 
 
 class TaskListFilter(django_filters.FilterSet):
@@ -64,33 +59,46 @@ def end_of_business(day: dt.date) -> dt.datetime:
 
 
 class MoveForm(forms.Form):
-    """One move of a task; each page form shows the fields its move needs."""
+    """One move of a task: the action, the fields the move declares, and where to go next."""
 
     action = forms.ChoiceField(choices=[(action, action) for action in PAGE_ACTIONS], widget=forms.HiddenInput)
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        max_length=NOTE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("Choose a unit…"))
-    due_at = forms.DateTimeField(label=_("New deadline"), required=False, widget=DateTimeInput())
-    due_on = forms.DateField(
-        label=_("Done by"),
-        required=False,
-        widget=DateInput(),
-        help_text=_("The end of that day's business hours becomes the requested deadline."),
-    )
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, user, task, **kwargs):
+    def __init__(self, *args, user, task, move: Move | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = dispatch_units(user, task)
-        self.fields["unit"].label_from_instance = lambda unit: unit.display_name
+        self.move = move
+        # (form field name, its declaration), in the declared order.
+        self.declared: list[tuple[str, MoveField]] = []
+        for declared in move.fields if move is not None else ():
+            name = DAY_FIELD if declared.kind == FieldKind.DAY else declared.name
+            self.fields[name] = _form_field(declared, user, task)
+            self.declared.append((name, declared))
 
     def to_input(self) -> MoveInput:
         data = self.cleaned_data
         due_at = data.get("due_at")
-        if due_at is None and data.get("due_on") is not None:
-            due_at = end_of_business(data["due_on"])
+        if due_at is None and data.get(DAY_FIELD) is not None:
+            due_at = end_of_business(data[DAY_FIELD])
         return MoveInput(action=data["action"], note=data.get("note") or "", unit=data.get("unit"), due_at=due_at)
+
+
+def _form_field(declared: MoveField, user, task) -> forms.Field:
+    attrs = {"required": True} if declared.required else {}
+    common = {"label": declared.label, "required": False, "help_text": declared.help}
+    if declared.kind == FieldKind.TEXT:
+        if declared.required:
+            attrs["placeholder"] = _("Say why")
+        return forms.CharField(
+            max_length=declared.max_length, widget=forms.Textarea(attrs={"rows": 2, **attrs}), **common
+        )
+    if declared.kind == FieldKind.UNIT:
+        field = forms.ModelChoiceField(
+            queryset=dispatch_units(user, task), empty_label=_("Choose a unit…"), widget=forms.Select(attrs), **common
+        )
+        field.label_from_instance = lambda unit: unit.display_name
+        return field
+    if declared.kind == FieldKind.DAY:
+        return forms.DateField(widget=DateInput(attrs), **common)
+    if declared.kind == FieldKind.DATETIME:
+        return forms.DateTimeField(widget=DateTimeInput(attrs), **common)
+    raise ValueError(f"A page cannot ask for a field of kind {declared.kind}.")

@@ -29,56 +29,25 @@ from django.views.decorators.http import require_http_methods
 from accounts.roles import is_manager, is_rectifier
 from geo.models import community_of
 from inspections.errors import Conflict, MoveForbidden, NotVisible
-from inspections.models import FlagCode, Photo, PhotoFlag, PhotoRole, Task, TaskEvent, TaskStatus
+from inspections.models import Photo, PhotoFlag, PhotoRole, Task, TaskEvent, TaskStatus
 from inspections.permissions import can_view_inspections, can_view_tasks
 from inspections.rectification.geofence import geofence_radius_m, metres_outside, photo_position
 from inspections.rectification.queues import LABELS, Queue, queue_counts, queue_tasks, queues_for
 from inspections.rectification.tasks import allowed_moves, task_transition
 from inspections.rectification.workdays import unknown_year_within
-from inspections.rectification.workflow import MOVES, Action, Move, action_label, is_overdue
+from inspections.rectification.workflow import MOVES, Action, Move, MoveField, Tone, action_label, is_overdue
 from inspections.selectors import inspections_for_user, tasks_for_user
-from inspections.web.inspections.views import NUMBER_FORMATS, PAGE_SIZE, UNITS
-from inspections.web.tasks.forms import FIELD_ACTIONS, PAGE_ACTIONS, MoveForm, TaskListFilter
+from inspections.web.inspections.views import PAGE_SIZE
+from inspections.web.presenters import flag_label, photo_urls, present_flag
+from inspections.web.tasks.forms import PAGE_ACTIONS, MoveForm, TaskListFilter
 
 # Thumbnails per side (before / after) in a row of the list; the detail page shows them all.
 ROW_THUMBNAILS = 3
-
-# The fields each move's form asks for (besides the action).
-MOVE_FIELDS: dict[str, list[str]] = {
-    Action.DISPATCH: ["unit", "note"],
-    Action.RESUME: ["unit"],
-    Action.ACCEPT: [],
-    Action.START: [],
-    Action.VERIFY: ["note"],
-    Action.REJECT: ["note"],
-    Action.CLOSE: [],
-    Action.RETURN: ["note"],
-    Action.REQUEST_EXTENSION: ["due_on", "note"],
-    Action.APPROVE_EXTENSION: ["due_at", "note"],
-    Action.REFUSE_EXTENSION: ["note"],
-    Action.DEFER: ["note"],
-    Action.VOID: ["note"],
-}
-# Moves that undo work or end a task: drawn as warnings.
-DESTRUCTIVE = frozenset({Action.REJECT, Action.RETURN, Action.REFUSE_EXTENSION, Action.DEFER, Action.VOID})
 
 
 def _photos_queryset():
     flags = PhotoFlag.objects.order_by("code")
     return Photo.objects.select_related("file").prefetch_related(Prefetch("flags", queryset=flags, to_attr="flag_list"))
-
-
-def _photo_urls(photo: Photo) -> dict[str, str]:
-    return {
-        variant: reverse("photo-file", kwargs={"pk": photo.pk, "variant": variant})
-        for variant in ("thumbnail", "display", "original")
-    }
-
-
-def _decorate_flags(photo: Photo) -> None:
-    for flag in photo.flag_list:
-        flag.unit_label = UNITS.get(flag.unit, flag.unit)
-        flag.number_format = NUMBER_FORMATS.get(flag.unit, "-1g")
 
 
 def _split_photos(task: Task) -> tuple[list[Photo], list[Photo]]:
@@ -150,7 +119,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         task.before, task.before_more = before[:ROW_THUMBNAILS], max(0, len(before) - ROW_THUMBNAILS)
         task.after, task.after_more = after[:ROW_THUMBNAILS], max(0, len(after) - ROW_THUMBNAILS)
         for photo in task.finding.photo_list:
-            photo.urls = _photo_urls(photo)
+            photo.urls = photo_urls(photo)
     return render(
         request,
         "inspections/tasks/list.html",
@@ -163,6 +132,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "active_filters": active_filters,
             "now": now,
             "is_rectifier": one_unit,
+            # The verification queue's own forms: verify, and reject with its reason.
+            "verify_move": MOVES[Action.VERIFY],
+            "reject_move": MOVES[Action.REJECT],
+            "reject_note": next(field for field in MOVES[Action.REJECT].fields if field.name == "note"),
             "unknown_year": unknown_year_within(now, CALENDAR_LOOKAHEAD_DAYS) if is_manager(user) else None,
         },
     )
@@ -175,7 +148,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 class MoveFormView:
     move: Move
     form: MoveForm
-    fields: list[BoundField] = field(default_factory=list)
+    fields: list[tuple[BoundField, MoveField]] = field(default_factory=list)
     destructive: bool = False
 
 
@@ -191,26 +164,32 @@ def _initial(task: Task, action: str) -> dict:
     return initial
 
 
+def _move_form(user, task: Task, data=None, *, action: str | None = None) -> MoveForm:
+    """The form of one move: the posted one (``data``), or an empty one for ``action`` with its initial values."""
+    action = data.get("action") if data is not None else action
+    move = MOVES[action] if action in PAGE_ACTIONS else None
+    auto_id = f"{action if move is not None else 'move'}-%s"
+    if data is not None:
+        return MoveForm(data, user=user, task=task, move=move, auto_id=auto_id)
+    return MoveForm(initial=_initial(task, action), user=user, task=task, move=move, auto_id=auto_id)
+
+
 def _move_forms(user, task: Task, allowed: list[str], posted: MoveForm | None) -> list[MoveFormView]:
     views = []
     for action in allowed:
-        if action in FIELD_ACTIONS:
-            continue
         move = MOVES[action]
+        if move.on_site:
+            continue
         if posted is not None and posted.data.get("action") == action:
             form = posted
         else:
-            form = MoveForm(initial=_initial(task, action), user=user, task=task, auto_id=f"{action}-%s")
-        if move.needs_note:
-            form.fields["note"].widget.attrs.update(required=True, placeholder=_("Say why"))
-        if action in (Action.DISPATCH, Action.RESUME):
-            form.fields["unit"].widget.attrs["required"] = True
+            form = _move_form(user, task, action=action)
         views.append(
             MoveFormView(
                 move=move,
                 form=form,
-                fields=[form[name] for name in MOVE_FIELDS[action]],
-                destructive=action in DESTRUCTIVE,
+                fields=[(form[name], declared) for name, declared in form.declared],
+                destructive=move.tone == Tone.DESTRUCTIVE,
             )
         )
     return views
@@ -273,7 +252,7 @@ def _event_details(event: TaskEvent) -> list[str]:
         previous = timezone.localtime(dt.datetime.fromisoformat(data["previous_due_at"]))
         details.append(_("Previous deadline: %(due)s") % {"due": _datetime(previous)})
     for code in data.get("flags", []):
-        details.append(FlagCode(code).label if code in FlagCode.values else code)
+        details.append(flag_label(code))
     return details
 
 
@@ -302,8 +281,9 @@ def _render_detail(request, task: Task, *, posted: MoveForm | None = None, statu
     finding = task.finding
     photos = finding.photo_list
     for photo in photos:
-        photo.urls = _photo_urls(photo)
-        _decorate_flags(photo)
+        photo.urls = photo_urls(photo)
+        for flag in photo.flag_list:
+            present_flag(flag)
         photo.position = photo_position(photo) if photo.role == PhotoRole.AFTER else photo.file.exif_point
         photo.position_source = "exif" if photo.file.exif_point is not None else "device"
         photo.metres_outside = (
@@ -324,7 +304,7 @@ def _render_detail(request, task: Task, *, posted: MoveForm | None = None, statu
         previous = event
         event.label = action_label(event.action)
         event.details = _event_details(event)
-        event.photo_urls = [_photo_urls(photo) for photo in event.photos.all()]
+        event.photo_urls = [photo_urls(photo) for photo in event.photos.all()]
     allowed = allowed_moves(user, task)
     inspection = finding.inspection
     inspection_url = (
@@ -353,7 +333,7 @@ def _render_detail(request, task: Task, *, posted: MoveForm | None = None, statu
             "events": events,
             "returned": returned,
             "move_forms": _move_forms(user, task, allowed, posted),
-            "field_moves": [MOVES[action] for action in allowed if action in FIELD_ACTIONS],
+            "field_moves": [MOVES[action] for action in allowed if MOVES[action].on_site],
             "map_data": _map_data(task, after, events),
             "radius": geofence_radius_m(),
             "tiles_url": settings.MAP_TILES_URL,
@@ -386,8 +366,7 @@ def task_detail(request: HttpRequest, pk) -> HttpResponse:
     if request.method == "GET":
         return _render_detail(request, task)
 
-    action = request.POST.get("action")
-    form = MoveForm(request.POST, user=user, task=task, auto_id=f"{action if action in PAGE_ACTIONS else 'move'}-%s")
+    form = _move_form(user, task, request.POST)
     if not form.is_valid():
         for name, errors in form.errors.items():
             label = form.fields[name].label if name in form.fields and name != "__all__" else ""

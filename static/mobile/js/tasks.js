@@ -1,7 +1,8 @@
 /* The rectification unit's side of the tablet app: the unit's tasks as a list (by deadline or by distance) and on
  * a map inside the unit's service area, one task with its finding, before-photos, history and a navigation link,
  * and the unit's moves (accept, start, arrive on site, after-photos with the camera, submit, return, ask for an
- * extension).
+ * extension). The moves, their order and the fields each asks for come from the server's workflow table (the
+ * app's configuration): the app draws a form from each move's declared fields instead of knowing them itself.
  *
  * Every move and after-photo goes into the outbox the inspections use, and the same sync sends it: photos first,
  * then the moves that name them, the moves of a task in the order they were made. The server judges each move when
@@ -21,6 +22,9 @@ const POSITION_FRESH_MS = 60_000;
 // The server's nearest-first order is used while the tablet stays within this distance of where it was asked.
 const NEAR_REUSE_M = 50;
 const MAX_PAGES = 40;
+// How a move's tone and a declared field's kind are drawn.
+const TONE_CLASSES = { primary: "primary", secondary: "secondary", destructive: "secondary danger-text" };
+const DIALOG_INPUTS = { text: "textarea", day: "date", datetime: "datetime-local" };
 
 export class TaskBoard {
   /* ctx: {config, t, lang, state, requestSync, refreshOutbox, renderCurrent, setAuthRequired, positionLine,
@@ -201,13 +205,13 @@ export class TaskBoard {
     const data = detail && detail.data;
     const named = new Set();
     for (const event of (data && data.events) || []) {
-      if (event.action === "submit") for (const photo of event.photos) named.add(String(photo));
+      if (this.fieldOf(event.action, "photos")) for (const photo of event.photos) named.add(String(photo));
     }
     for (const item of this.pending(task.id)) {
-      if (item.action === "submit" && item.status !== Status.REFUSED) for (const photo of item.photos || []) named.add(photo);
+      if (this.fieldOf(item.action, "photos") && item.status !== Status.REFUSED) for (const photo of item.photos || []) named.add(photo);
     }
     for (const row of this.state.history) {
-      if (row.kind === TASK_MOVE && row.task === task.id && row.action === "submit") {
+      if (row.kind === TASK_MOVE && row.task === task.id && this.fieldOf(row.action, "photos")) {
         for (const photo of row.photos || []) named.add(photo);
       }
     }
@@ -225,6 +229,18 @@ export class TaskBoard {
     }
     const all = [...photos.values()];
     return { all, free: all.filter((photo) => !named.has(photo.id)), named };
+  }
+
+  /* The declared field of the given kind of a move's form, or null. */
+  fieldOf(action, kind) {
+    const move = this.moves.get(action);
+    return (move && move.fields.find((field) => field.kind === kind)) || null;
+  }
+
+  /* A move that cannot be made yet: it needs after-photos and none is waiting to go with it. */
+  lacksPhotos(action, after) {
+    const field = this.fieldOf(action, "photos");
+    return Boolean(field && field.required && !after.free.length);
   }
 
   photoUrl(id, variant) {
@@ -485,35 +501,32 @@ export class TaskBoard {
     if (!offered.length) {
       return h("p", { class: "notice", "data-testid": "no-moves" }, this.withUnit.has(this.projected(task)) ? t.nothingToDo : t.notWithUnit);
     }
-    const order = ["accept", "start", "check_in", "submit", "request_extension", "return"];
-    const primary = new Set(["accept", "start", "check_in", "submit"]);
     const after = this.afterPhotos(task);
     return h(
       "div",
       { class: "move-buttons", "data-testid": "moves" },
-      order
-        .filter((action) => offered.includes(action))
-        .map((action) =>
-          h(
-            "button",
-            {
-              type: "button",
-              class: "button " + (primary.has(action) ? "primary" : "secondary") + (action === "return" ? " danger-text" : ""),
-              "data-move": action,
-              disabled: action === "submit" && !after.free.length,
-              onclick: (event) => this.act(task, action, event.currentTarget),
-            },
-            this.moves.get(action).label,
-          ),
-        ),
-      offered.includes("submit") && !after.free.length ? h("p", { class: "hint warn" }, t.needAfterPhoto) : null,
+      offered.map((action) => {
+        const move = this.moves.get(action);
+        return h(
+          "button",
+          {
+            type: "button",
+            class: "button " + (TONE_CLASSES[move.tone] || "secondary"),
+            "data-move": action,
+            disabled: this.lacksPhotos(action, after),
+            onclick: (event) => this.act(task, action, event.currentTarget),
+          },
+          move.label,
+        );
+      }),
+      offered.some((action) => this.lacksPhotos(action, after)) ? h("p", { class: "hint warn" }, t.needAfterPhoto) : null,
     );
   }
 
   afterBox(task) {
     const t = this.t;
     const after = this.afterPhotos(task);
-    const canSubmit = this.offered(task).includes("submit");
+    const canSubmit = this.offered(task).some((action) => this.fieldOf(action, "photos"));
     if (!canSubmit && !after.all.length) return null;
     const inputId = "after-camera-" + task.id;
     return h(
@@ -635,55 +648,49 @@ export class TaskBoard {
     }
   }
 
+  /* A move with the fields its declaration asks for: the device's position, the after-photos waiting to go, and a
+   * dialog for what the person writes or picks. */
   async act(task, action, button) {
     const t = this.t;
     const move = this.moves.get(action);
     const fields = {};
-    if (action === "check_in") {
-      if (button) button.disabled = true;
-      fields.position = await this.here({ required: true });
-      if (button) button.disabled = false;
-      if (!fields.position) return;
-    } else if (action === "submit") {
-      const photos = this.afterPhotos(task).free;
-      if (!photos.length) return toast(t.needAfterPhoto, "warn");
+    for (const field of move.fields) {
+      if (field.kind === "position") {
+        if (button) button.disabled = true;
+        fields.position = await this.here({ required: field.required });
+        if (button) button.disabled = false;
+        if (!fields.position && field.required) return;
+      } else if (field.kind === "photos") {
+        const photos = this.afterPhotos(task).free;
+        if (!photos.length && field.required) return toast(field.missing, "warn");
+        fields.photos = photos.map((photo) => photo.id);
+      }
+    }
+    const asked = move.fields.filter((field) => DIALOG_INPUTS[field.kind]);
+    if (asked.length) {
+      const required = asked.filter((field) => field.required);
       const values = await formDialog({
-        title: fill(t.submitTitle, { n: photos.length }),
-        fields: [{ name: "note", label: t.whatWasDone, type: "textarea" }],
+        title: fields.photos ? fill(t.submitTitle, { n: fields.photos.length }) : move.label,
+        fields: asked.map((field) => ({
+          name: field.name,
+          label: field.label,
+          type: DIALOG_INPUTS[field.kind],
+          required: field.required,
+          maxlength: field.limits.max_length,
+          min: field.kind === "day" && field.limits.after_deadline ? nextDay(task.due_at) : null,
+        })),
         confirm: move.label,
         cancel: t.cancel,
+        requiredText: required.length === 1 ? required[0].missing : t.answerRequired,
       });
       if (!values) return;
-      fields.note = values.note;
-      fields.photos = photos.map((photo) => photo.id);
-    } else if (action === "return") {
-      const values = await formDialog({
-        title: move.label,
-        fields: [{ name: "note", label: t.returnReason, type: "textarea", required: true }],
-        confirm: move.label,
-        cancel: t.cancel,
-        requiredText: t.reasonRequired,
-      });
-      if (!values) return;
-      fields.note = values.note;
-    } else if (action === "request_extension") {
-      const values = await formDialog({
-        title: move.label,
-        fields: [
-          { name: "date", label: t.newDeadline, type: "date", required: true, min: nextDay(task.due_at) },
-          { name: "note", label: t.extensionReason, type: "textarea", required: true },
-        ],
-        confirm: move.label,
-        cancel: t.cancel,
-        requiredText: t.answerRequired,
-      });
-      if (!values) return;
-      fields.note = values.note;
-      fields.due_at = new Date(`${values.date}T${this.workflow.workdayEnd}`).toISOString();
-    } else if (move.needsNote) {
-      const values = await formDialog({ title: move.label, fields: [{ name: "note", label: t.note, type: "textarea", required: true }], confirm: move.label, cancel: t.cancel, requiredText: t.reasonRequired });
-      if (!values) return;
-      fields.note = values.note;
+      for (const field of asked) {
+        const value = values[field.name];
+        if (!value) continue;
+        if (field.kind === "day") fields[field.name] = new Date(`${value}T${this.workflow.workdayEnd}`).toISOString();
+        else if (field.kind === "datetime") fields[field.name] = new Date(value).toISOString();
+        else fields[field.name] = value;
+      }
     }
     // Every move says where it was made when the device knows (the audit trail's "from where").
     if (!fields.position) fields.position = await this.here();
@@ -882,6 +889,6 @@ function nextDay(iso) {
 
 /* The list's fields of a task's details (the detail nests the finding; the list names it). */
 function pickListFields(detail) {
-  const { finding, before_photos, after_photos, allowed_transitions, events, geofence_radius_m, ...rest } = detail;
+  const { finding, before_photos, after_photos, allowed_transitions, allowed_moves, events, geofence_radius_m, ...rest } = detail;
   return { ...rest, finding: finding && typeof finding === "object" ? finding.id : finding };
 }
