@@ -18,7 +18,7 @@ APT_TEST := postgresql-15-postgis-3 chromium
 
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run test bench lint format system system-test prepare postgis serve demo migrate clean
+.PHONY: run test test-js bench lint format system system-test prepare postgis serve demo migrate clean
 
 # ---------------------------------------------------------------- system packages
 define ensure_apt
@@ -92,7 +92,10 @@ lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
 
-test: prepare $(VENV)/.dev-installed postgis lint
+test-js:
+	node --test tests/js/
+
+test: prepare $(VENV)/.dev-installed postgis lint test-js
 	@echo "==> test suite on SpatiaLite"
 	DATABASE_URL=$(SPATIALITE_TEST_URL) DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 	@echo "==> test suite on PostGIS"

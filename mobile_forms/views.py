@@ -44,6 +44,7 @@ MODULES = [
     "mobile/js/checklist.js",
     "mobile/js/db.js",
     "mobile/js/geo.js",
+    "mobile/js/queue.js",
     "mobile/js/sync.js",
     "mobile/js/tasks.js",
     "mobile/js/ui.js",

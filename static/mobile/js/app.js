@@ -6,7 +6,8 @@
  * #/inspect/<draft id> the form · #/outbox.
  */
 import * as store from "./db.js";
-import { runSync, nextAttemptAt, isHeld, CHANNEL, SYNC_TAG, Status, TASK_MOVE } from "./sync.js";
+import { runSync, nextAttemptAt, CHANNEL, SYNC_TAG } from "./sync.js";
+import { byOutboxOrder, isHeld, Status, TASK_MOVE } from "./queue.js";
 import { getJson, listOf, probeSession, SessionExpired } from "./api.js";
 import { ChecklistForm, checklistFor } from "./checklist.js";
 import { TaskBoard } from "./tasks.js";
@@ -475,8 +476,7 @@ async function refreshOutbox() {
     store.recentHistory(30),
     store.getMeta("lastSyncAt"),
   ]);
-  const rank = { inspection: 0, finding: 1, photo: 2, [TASK_MOVE]: 3 };
-  outbox.sort((a, b) => a.created_at.localeCompare(b.created_at) || (rank[a.kind] ?? 3) - (rank[b.kind] ?? 3));
+  outbox.sort(byOutboxOrder);
   state.outbox = outbox;
   state.lastSyncAt = lastSyncAt;
   state.drafts = drafts.filter((draft) => draft.user === config.user.id);
