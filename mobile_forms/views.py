@@ -42,6 +42,7 @@ MODULES = [
     "mobile/js/app.js",
     "mobile/js/api.js",
     "mobile/js/checklist.js",
+    "mobile/js/conditions.js",
     "mobile/js/db.js",
     "mobile/js/geo.js",
     "mobile/js/queue.js",
