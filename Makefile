@@ -18,7 +18,7 @@ APT_TEST := postgresql-15-postgis-3 chromium
 
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run test check screenshots hooks bench lint format system system-test prepare postgis serve demo migrate clean
+.PHONY: run test test-js check screenshots hooks bench lint format system system-test prepare postgis serve demo migrate clean
 
 # ---------------------------------------------------------------- system packages
 define ensure_apt
@@ -94,15 +94,19 @@ lint: $(VENV)/.dev-installed
 	$(VENV)/bin/lint-imports --no-cache
 	$(MANAGE) makemigrations --check --dry-run
 
-test: prepare $(VENV)/.dev-installed postgis lint
+# The tablet app's rules without DOM (tests/js/), with Node's own test runner.
+test-js: system
+	node --test tests/js/
+
+test: prepare $(VENV)/.dev-installed postgis lint test-js
 	@echo "==> test suite on SpatiaLite"
 	DATABASE_URL=$(SPATIALITE_TEST_URL) DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 	@echo "==> test suite on PostGIS"
 	DATABASE_URL=$(POSTGIS_URL) DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# The everyday check: lint, the import contracts, and the suite without browser and slow tests, on SpatiaLite in
+# The everyday check: lint, the import contracts, the tablet app's unit tests, and the suite without browser and slow tests, on SpatiaLite in
 # two processes. `make test` is the full run (.ci/run).
-check: prepare $(VENV)/.dev-installed lint
+check: prepare $(VENV)/.dev-installed lint test-js
 	DATABASE_URL=$(SPATIALITE_TEST_URL) DJANGO_SETTINGS_MODULE=config.settings.test \
 	  $(VENV)/bin/pytest -n 2 -m "not e2e and not slow" $(PYTEST_ARGS)
 

@@ -2,26 +2,11 @@
  *
  * Answers follow the sync contract: yes_no true/false; select_one "v"; select_many ["v", …]; integer; decimal;
  * text; date "YYYY-MM-DD"; photo "<photo uuid>"; geopoint {lon, lat, accuracy}; note takes none.
- * A question whose condition ("relevant") is not met is hidden and its answer is not sent, as the server expects.
+ * A question whose condition ("relevant") is not met is hidden and its answer is not sent, as the server expects
+ * (the rules themselves are in conditions.js).
  */
 import { h, fill, replace, icon } from "./ui.js";
-
-const YES = "yes";
-const NO = "no";
-
-function unanswered(value) {
-  return value === null || value === undefined || value === "" || (Array.isArray(value) && value.length === 0);
-}
-
-function conditionMet(question, applicable) {
-  const relevant = question.relevant;
-  if (!relevant) return true;
-  const value = applicable[relevant.question];
-  if (value === undefined || value === null) return false;
-  if (typeof value === "boolean") return (value ? YES : NO) === relevant.value;
-  if (Array.isArray(value)) return value.includes(relevant.value);
-  return String(value) === String(relevant.value);
-}
+import { NO, YES, applicableAnswers, deduction, fails, unanswered, visibleNames } from "./conditions.js";
 
 export class ChecklistForm {
   constructor(checklist, answers, context) {
@@ -38,45 +23,16 @@ export class ChecklistForm {
 
   /* The answers that count: in the checklist's order, only questions that apply, only answered ones. */
   applicableAnswers() {
-    const applicable = {};
-    for (const question of this.checklist.questions) {
-      if (question.type === "note") continue;
-      if (!conditionMet(question, applicable)) continue;
-      const value = this.answers[question.name];
-      if (!unanswered(value)) applicable[question.name] = value;
-    }
-    return applicable;
+    return applicableAnswers(this.checklist.questions, this.answers);
   }
 
   visibleNames() {
-    const applicable = {};
-    const visible = new Set();
-    for (const question of this.checklist.questions) {
-      if (!conditionMet(question, applicable)) continue;
-      visible.add(question.name);
-      const value = this.answers[question.name];
-      if (question.type !== "note" && !unanswered(value)) applicable[question.name] = value;
-    }
-    return visible;
+    return visibleNames(this.checklist.questions, this.answers);
   }
 
   /* Points lost so far, as the server will count them. */
   deduction() {
-    const answers = this.applicableAnswers();
-    let total = 0;
-    for (const question of this.checklist.questions) {
-      if (question.name in answers && this.fails(question, answers[question.name])) total += question.deduction || 0;
-    }
-    return total;
-  }
-
-  fails(question, value) {
-    if (question.type === "yes_no") return value === false;
-    if (question.type === "select_one" || question.type === "select_many") {
-      const chosen = Array.isArray(value) ? value : [value];
-      return (question.choices || []).some((choice) => choice.fails && chosen.includes(choice.value));
-    }
-    return false;
+    return deduction(this.checklist.questions, this.answers);
   }
 
   set(name, value) {
@@ -100,7 +56,7 @@ export class ChecklistForm {
       const badge = block.querySelector(".deduction");
       if (badge) {
         const value = this.answers[question.name];
-        badge.hidden = !(visible.has(question.name) && !unanswered(value) && this.fails(question, value));
+        badge.hidden = !(visible.has(question.name) && !unanswered(value) && fails(question, value));
       }
     }
     const total = document.getElementById("deduction-total");
@@ -380,16 +336,4 @@ export class ChecklistForm {
     draw();
     return box;
   }
-}
-
-/* The checklist for a hotspot's category in a phase: one made for the phase's kind wins over a general one. */
-export function checklistFor(checklists, category, phaseKind) {
-  const candidates = (checklists || []).filter(
-    (item) => item.category === category && (item.phase_kind === phaseKind || !item.phase_kind),
-  );
-  candidates.sort((a, b) => {
-    const specific = (b.phase_kind === phaseKind) - (a.phase_kind === phaseKind);
-    return specific || String(a.code).localeCompare(String(b.code));
-  });
-  return candidates[0] || null;
 }

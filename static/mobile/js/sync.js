@@ -6,7 +6,7 @@
  * names (the server refuses a submit whose photos it has not got), and the moves of one task go in the order they
  * were made: a move waits while an earlier move of the same task still waits.
  *
- * Runs in the page and in the service worker (Background Sync); a Web Lock keeps two runs from overlapping.
+ * The rules (order, back-off, what is due) are in queue.js. Runs in the page and in the service worker (Background Sync); a Web Lock keeps two runs from overlapping.
  * Nothing leaves the outbox before the server has answered for it:
  * - created / existing → the item moves to the history;
  * - refused → it stays, with the server's reason, until the person retries or discards it;
@@ -15,30 +15,29 @@
  * - the session has expired → nothing changes; the app asks the person to sign in again.
  */
 import * as store from "./db.js";
+import {
+  Status,
+  backoffDelay,
+  countsOf,
+  earliestAttempt,
+  isDue,
+  isHeld,
+  photosToSend,
+  recordsToSend,
+  sendableMoves,
+} from "./queue.js";
 
+// The task board reads the outbox's rules through this module, as before they moved to queue.js.
+export { Status, TASK_MOVE, backoffDelay, isHeld, photosWaiting } from "./queue.js";
 export const CHANNEL = "wenming-outbox";
 export const SYNC_TAG = "wenming-outbox";
 const BATCH = 50;
-const BACKOFF_BASE_MS = 15_000;
-const BACKOFF_MAX_MS = 30 * 60_000;
 const REQUEST_TIMEOUT_MS = 60_000;
-
-export const Status = Object.freeze({
-  QUEUED: "queued", // waiting for its turn (or for a connection)
-  SENDING: "sending",
-  RETRY: "retry", // a try failed for a passing reason; tried again at next_attempt_at
-  REFUSED: "refused", // the server said no, with a reason; stays until retried or discarded
-});
 
 class AuthRequired extends Error {}
 class Offline extends Error {}
 class Transient extends Error {}
 class Refused extends Error {}
-
-export function backoffDelay(attempts, random = Math.random) {
-  const base = Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1), BACKOFF_MAX_MS);
-  return Math.round(base * (0.8 + 0.4 * random()));
-}
 
 function notify(message) {
   try {
@@ -151,15 +150,6 @@ async function withLock(work) {
   } finally {
     self.__wenmingSyncing = false;
   }
-}
-
-/* force: true → everything not refused; "network" → also what failed for want of a connection (the browser says
- * it is back); false → only what is due after its back-off. */
-function isDue(item, now, force) {
-  if (item.status === Status.REFUSED) return false;
-  if (force === true) return true;
-  if (force === "network" && item.last_error_kind === "network") return true;
-  return !item.next_attempt_at || Date.parse(item.next_attempt_at) <= now;
 }
 
 async function failTransient(item, error) {
@@ -323,53 +313,16 @@ async function syncPhotos(config, photos, summary) {
   }
 }
 
-/* ---------------------------------------------------------------- task moves */
-
-export const TASK_MOVE = "task_move";
-
-/* The photos a move names that are still in the outbox (not yet on the server). */
-export function photosWaiting(item, waiting) {
-  return (item.photos || []).filter((id) => waiting.has(id));
-}
-
-/* The moves that may go now: their photos are on the server, and no earlier move of the same task still waits
- * (a refused move stays behind for the person to look at, and does not hold the others). */
-function sendableMoves(all, due, waiting) {
-  const dueIds = new Set(due.map((item) => item.id));
-  const held = new Set();
-  const ready = [];
-  for (const item of all.filter((other) => other.kind === TASK_MOVE)) {
-    if (item.status === Status.REFUSED) continue;
-    const free = !held.has(item.task) && dueIds.has(item.id) && !photosWaiting(item, waiting).length;
-    if (free) ready.push(item);
-    else held.add(item.task);
-  }
-  return ready;
-}
-
 /* ---------------------------------------------------------------- one run */
 
-/* A photo that names neither a finding nor an inspection has nowhere to go (never made by this app's forms). */
-export function isHeld(item) {
-  return item.kind === "photo" && !item.finding && !item.inspection && !item.depends_on;
-}
-
 export async function pendingCounts() {
-  const user = await store.getMeta("user");
-  const items = await store.outboxItems();
-  const mine = items.filter((item) => item.user === user);
-  const refused = mine.filter((item) => item.status === Status.REFUSED).length;
-  const held = mine.filter((item) => item.status !== Status.REFUSED && isHeld(item)).length;
-  return { total: mine.length, refused, held, sendable: mine.length - refused - held, others: items.length - mine.length };
+  return countsOf(await store.outboxItems(), await store.getMeta("user"));
 }
 
 /* The earliest time an item waits for, so that a timer can wake the sync then. */
 export async function nextAttemptAt() {
   const user = await store.getMeta("user");
-  const times = (await store.outboxItems())
-    .filter((item) => item.user === user && item.status !== Status.REFUSED && !isHeld(item))
-    .map((item) => (item.next_attempt_at ? Date.parse(item.next_attempt_at) : Date.now()));
-  return times.length ? Math.min(...times) : null;
+  return earliestAttempt(await store.outboxItems(), user, Date.now());
 }
 
 export async function runSync({ force = false, source = "page" } = {}) {
@@ -387,16 +340,13 @@ export async function runSync({ force = false, source = "page" } = {}) {
     // every request is idempotent on the client's UUIDs.
     const all = (await store.outboxItems()).filter((item) => item.user === user);
     const waiting = new Set(all.map((item) => item.id));
-    const ready = (item) => !item.depends_on || !waiting.has(item.depends_on);
     const due = all.filter((item) => isDue(item, now, force));
     try {
-      const records = due.filter((item) => item.kind !== "photo" && item.kind !== TASK_MOVE && ready(item));
+      const records = recordsToSend(due, waiting);
       if (records.length) await syncRecords(config, records, summary);
       // Parents sent in this run free their photos.
       const left = new Set((await store.outboxItems()).map((item) => item.id));
-      const photos = due.filter(
-        (item) => item.kind === "photo" && !isHeld(item) && (!item.depends_on || !left.has(item.depends_on)),
-      );
+      const photos = photosToSend(due, left);
       if (photos.length) await syncPhotos(config, photos, summary);
       // Photos sent in this run free the moves that name them.
       const remaining = (await store.outboxItems()).filter((item) => item.user === user);

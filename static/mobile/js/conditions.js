@@ -1,0 +1,79 @@
+/* A checklist's rules, without the DOM (so that `node --test` can run them): which questions apply (a question's
+ * condition, "relevant", names an earlier question and a value), which answers count, which fail and the points
+ * lost, and which checklist a hotspot gets in a phase. The server applies the same rules when the answers arrive.
+ */
+
+export const YES = "yes";
+export const NO = "no";
+
+export function unanswered(value) {
+  return value === null || value === undefined || value === "" || (Array.isArray(value) && value.length === 0);
+}
+
+/* `applicable`: the answers that count among the questions before this one. A yes/no answer meets "yes" or "no";
+ * a select_many answer meets any one of its values. */
+export function conditionMet(question, applicable) {
+  const relevant = question.relevant;
+  if (!relevant) return true;
+  const value = applicable[relevant.question];
+  if (value === undefined || value === null) return false;
+  if (typeof value === "boolean") return (value ? YES : NO) === relevant.value;
+  if (Array.isArray(value)) return value.includes(relevant.value);
+  return String(value) === String(relevant.value);
+}
+
+/* The answers that count: in the checklist's order, only questions that apply, only answered ones. */
+export function applicableAnswers(questions, answers) {
+  const applicable = {};
+  for (const question of questions) {
+    if (question.type === "note") continue;
+    if (!conditionMet(question, applicable)) continue;
+    const value = answers[question.name];
+    if (!unanswered(value)) applicable[question.name] = value;
+  }
+  return applicable;
+}
+
+/* The names of the questions that apply (notes included), to show. */
+export function visibleNames(questions, answers) {
+  const applicable = {};
+  const visible = new Set();
+  for (const question of questions) {
+    if (!conditionMet(question, applicable)) continue;
+    visible.add(question.name);
+    const value = answers[question.name];
+    if (question.type !== "note" && !unanswered(value)) applicable[question.name] = value;
+  }
+  return visible;
+}
+
+export function fails(question, value) {
+  if (question.type === "yes_no") return value === false;
+  if (question.type === "select_one" || question.type === "select_many") {
+    const chosen = Array.isArray(value) ? value : [value];
+    return (question.choices || []).some((choice) => choice.fails && chosen.includes(choice.value));
+  }
+  return false;
+}
+
+/* Points lost so far, as the server will count them. */
+export function deduction(questions, answers) {
+  const applicable = applicableAnswers(questions, answers);
+  let total = 0;
+  for (const question of questions) {
+    if (question.name in applicable && fails(question, applicable[question.name])) total += question.deduction || 0;
+  }
+  return total;
+}
+
+/* The checklist for a hotspot's category in a phase: one made for the phase's kind wins over a general one. */
+export function checklistFor(checklists, category, phaseKind) {
+  const candidates = (checklists || []).filter(
+    (item) => item.category === category && (item.phase_kind === phaseKind || !item.phase_kind),
+  );
+  candidates.sort((a, b) => {
+    const specific = (b.phase_kind === phaseKind) - (a.phase_kind === phaseKind);
+    return specific || String(a.code).localeCompare(String(b.code));
+  });
+  return candidates[0] || null;
+}
