@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from inspections.api.contract import FINDING, INSPECTION, MAX_DEVICE, MAX_ITEMS, TASK_MOVE
 from inspections.api.serializers import FindingInputSerializer, InspectionInputSerializer, TransitionSerializer
+from inspections.evidence.batch import FindingItem
 
 
 class SyncInspectionSerializer(InspectionInputSerializer):
@@ -24,6 +25,11 @@ class SyncFindingSerializer(FindingInputSerializer):
 
     type = serializers.ChoiceField(choices=[FINDING])
     inspection = serializers.UUIDField()
+
+    def to_item(self) -> FindingItem:
+        return FindingItem(
+            inspection_id=self.validated_data["inspection"], finding=self.finding_input(self.validated_data)
+        )
 
 
 class SyncTaskMoveSerializer(TransitionSerializer):

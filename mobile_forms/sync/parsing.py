@@ -82,15 +82,7 @@ class Parser:
             payload = SyncFindingSerializer(data=item)
             if not payload.is_valid():
                 return describe(payload.errors)
-            data = payload.validated_data
-            finding = FindingInput(
-                id=data["id"],
-                problem_type=data["problem_type"],
-                severity=data.get("severity", ""),
-                description=data.get("description", ""),
-                location=data.get("location"),
-            )
-            return FindingItem(inspection_id=data["inspection"], finding=finding)
+            return payload.to_item()
 
     def quick_inspection(self, item: dict) -> InspectionInput:
         hotspot = item.get("hotspot")

@@ -23,7 +23,6 @@ from inspections.api.contract import (
     TASK_MOVE,
 )
 from inspections.evidence.batch import FindingItem
-from inspections.evidence.inspections import FindingInput
 from mobile_forms.api.sync_serializers import SyncFindingSerializer, SyncInspectionSerializer, SyncRequestSerializer
 from mobile_forms.sync import sync_batch
 from mobile_forms.sync.parsing import Parser, Unusual
@@ -110,14 +109,7 @@ def serializer_reading(serializer_class, item):
     data = payload.validated_data
     if serializer_class is SyncInspectionSerializer:
         return dataclasses.replace(payload.to_input(), checklist_version=data.get("checklist_version"))
-    finding = FindingInput(
-        id=data["id"],
-        problem_type=data["problem_type"],
-        severity=data.get("severity", ""),
-        description=data.get("description", ""),
-        location=data.get("location"),
-    )
-    return FindingItem(inspection_id=data["inspection"], finding=finding)
+    return payload.to_item()
 
 
 def assert_agree(expected_kind, expected, quick, read):
