@@ -15,6 +15,14 @@ def phase(db):
 
 
 @pytest.fixture
+def february(world, phase, client_for):
+    """The February 2026 tasks the metrics are checked on (``tests.inspections.reporting.scenario``); key → task."""
+    from tests.inspections.reporting.scenario import build_february  # it imports this module's photo helpers
+
+    return build_february(world, phase, client_for)
+
+
+@pytest.fixture
 def inspection_payload(world, phase):
     def make(**overrides):
         body = {
