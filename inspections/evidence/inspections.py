@@ -173,9 +173,16 @@ def check_parent_inspection(user, inspection_id, inspection: Inspection | None) 
 
 
 def new_inspection(
-    *, user, data: InspectionInput, location: Point, position: Point | None, jurisdiction_id
+    *,
+    user,
+    data: InspectionInput,
+    location: Point,
+    position: Point | None,
+    jurisdiction_id,
+    now: datetime | None = None,
 ) -> Inspection:
-    """The unsaved inspection of an item, located (one at a time here, a batch at once in batch/)."""
+    """The unsaved inspection of an item, located, received at ``now`` (default: the current time); one at a time
+    here, a batch at once in batch/."""
     return Inspection(
         id=data.id,
         inspector=user,
@@ -189,6 +196,7 @@ def new_inspection(
         position_accuracy_m=data.accuracy_m,
         answers=data.answers,
         checklist_version=data.checklist_version,
+        received_at=now or timezone.now(),
     )
 
 
@@ -205,13 +213,15 @@ def _in_district(point: Point, field_name: str):
 # ---------------------------------------------------------------- the single-item services
 
 
-def inspection_submit(*, user, data: InspectionInput) -> tuple[Inspection, bool]:
-    """Store an inspection and its findings, routing each finding; a replay returns the stored one unchanged.
+def inspection_submit(*, user, data: InspectionInput, now: datetime | None = None) -> tuple[Inspection, bool]:
+    """Store an inspection and its findings as received at ``now`` (default: the current time), routing each
+    finding and registering its task; a replay returns the stored one unchanged.
 
     Returns (inspection, created).
     """
     if not can_submit_inspection(user):
         raise inspecting_roles_only()
+    now = now or timezone.now()
     existing = stored_inspection(user, data.id)
     if existing is not None:
         return existing, False
@@ -230,18 +240,18 @@ def inspection_submit(*, user, data: InspectionInput) -> tuple[Inspection, bool]
             raise ValidationError({"position": exc.messages}) from exc
 
     inspection = new_inspection(
-        user=user, data=data, location=location, position=position, jurisdiction_id=jurisdiction.pk
+        user=user, data=data, location=location, position=position, jurisdiction_id=jurisdiction.pk, now=now
     )
     inspection.jurisdiction = jurisdiction  # the row just read: no query when the caller shows it
     inspection.full_clean()
-    findings = [_build_finding(user, inspection, item, index) for index, item in enumerate(data.findings)]
+    findings = [_build_finding(user, inspection, item, index, now) for index, item in enumerate(data.findings)]
     check_listed_once(data.findings)
     try:
         with transaction.atomic():
             inspection.save(force_insert=True)
             for finding in findings:
                 finding.save(force_insert=True)
-            tasks_register(findings)
+            tasks_register(findings, now=now)
     except IntegrityError:
         # The same submission arrived twice at once: the other request stored it first.
         existing = stored_inspection(user, data.id)
@@ -251,19 +261,23 @@ def inspection_submit(*, user, data: InspectionInput) -> tuple[Inspection, bool]
     return inspection, True
 
 
-def finding_add(*, user, inspection_id: uuid.UUID, data: FindingInput) -> tuple[Finding, bool]:
-    """Add a finding to an inspection already stored, by its inspector; a replay returns the stored one unchanged.
+def finding_add(
+    *, user, inspection_id: uuid.UUID, data: FindingInput, now: datetime | None = None
+) -> tuple[Finding, bool]:
+    """Add a finding to an inspection already stored, by its inspector, at ``now`` (default: the current time); a
+    replay returns the stored one unchanged.
 
     Returns (finding, created). The finding is checked and routed exactly as the findings of `inspection_submit`.
     """
     if not can_submit_inspection(user):
         raise inspecting_roles_only()
+    now = now or timezone.now()
     existing = stored_finding(user, inspection_id, data.id)
     if existing is not None:
         return existing, False
     inspection = check_parent_inspection(user, inspection_id, Inspection.objects.filter(pk=inspection_id).first())
     try:
-        finding = _build_finding(user, inspection, data, 0)
+        finding = _build_finding(user, inspection, data, 0, now)
     except ValidationError as exc:
         # One finding on its own: its fields are not findings[0].…
         raise ValidationError(
@@ -272,7 +286,7 @@ def finding_add(*, user, inspection_id: uuid.UUID, data: FindingInput) -> tuple[
     try:
         with transaction.atomic():
             finding.save(force_insert=True)
-            tasks_register([finding])
+            tasks_register([finding], now=now)
     except IntegrityError:
         existing = stored_finding(user, inspection_id, data.id)
         if existing is None:
@@ -281,7 +295,7 @@ def finding_add(*, user, inspection_id: uuid.UUID, data: FindingInput) -> tuple[
     return finding, True
 
 
-def _build_finding(user, inspection: Inspection, item: FindingInput, index: int) -> Finding:
+def _build_finding(user, inspection: Inspection, item: FindingInput, index: int, now: datetime) -> Finding:
     field_name = f"findings[{index}].location"
     location, jurisdiction = _in_district(finding_anchor(item, inspection.location), field_name)
     if Finding.objects.filter(pk=item.id).exclude(inspection_id=inspection.pk).exists():
@@ -295,6 +309,7 @@ def _build_finding(user, inspection: Inspection, item: FindingInput, index: int)
         jurisdiction_id=jurisdiction.pk,
         routed_unit_id=route.unit.pk if route.unit else None,
         routing_rule=route.rule,
+        now=now,
     )
     finding.likely_duplicate_of = likely_duplicate(
         problem_type=item.problem_type,
@@ -307,9 +322,18 @@ def _build_finding(user, inspection: Inspection, item: FindingInput, index: int)
 
 
 def new_finding(
-    *, user, inspection: Inspection, item: FindingInput, location: Point, jurisdiction_id, routed_unit_id, routing_rule
+    *,
+    user,
+    inspection: Inspection,
+    item: FindingInput,
+    location: Point,
+    jurisdiction_id,
+    routed_unit_id,
+    routing_rule,
+    now: datetime | None = None,
 ) -> Finding:
-    """The unsaved finding of an item, located and routed (one at a time here, a batch at once in batch/)."""
+    """The unsaved finding of an item, located and routed, created at ``now`` (default: the current time); one at a
+    time here, a batch at once in batch/."""
     return Finding(
         id=item.id,
         inspection=inspection,
@@ -321,4 +345,5 @@ def new_finding(
         routed_unit_id=routed_unit_id,
         routing_rule=routing_rule,
         created_by=user,
+        created_at=now or timezone.now(),
     )

@@ -2,6 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 from django.conf import settings
@@ -86,14 +87,14 @@ def check_photo_permission(user, *, inspection: Inspection, finding: Finding | N
         raise PermissionDenied(_("You cannot add this kind of photo here."))
 
 
-def _stamp(user, upload: Upload) -> EvidenceStamp:
+def _stamp(user, upload: Upload, now: datetime) -> EvidenceStamp:
     upload.file.seek(0)
     exif = read_exif(upload.file)
     has_gps = exif.latitude is not None and exif.longitude is not None
     lat, lon = (exif.latitude, exif.longitude) if has_gps else (upload.location.y, upload.location.x)
     hotspot = upload.inspection.hotspot
     return EvidenceStamp(
-        taken_at=timezone.localtime(taken_at(exif) or timezone.now()),
+        taken_at=timezone.localtime(taken_at(exif) or now),
         latitude=lat,
         longitude=lon,
         hotspot=hotspot.name if hotspot else None,
@@ -127,7 +128,7 @@ def _reuse_flag(phash: int, sha256: str, upload: Upload) -> tuple[Flag | None, P
     return Flag(FlagCode.REUSED_EVIDENCE, distance, NEAR_DUPLICATE_DISTANCE, "bits"), other
 
 
-def _store_original(processed: ProcessedPhoto, upload: Upload, written: list[str]) -> PhotoFile:
+def _store_original(processed: ProcessedPhoto, upload: Upload, written: list[str], now: datetime) -> PhotoFile:
     """The stored original with this sha256, saving it (byte for byte) the first time."""
     existing = PhotoFile.objects.filter(sha256=processed.sha256).first()
     if existing is not None:
@@ -153,6 +154,7 @@ def _store_original(processed: ProcessedPhoto, upload: Upload, written: list[str
         exif_make=exif.make or "",
         exif_model=exif.model or "",
         exif_orientation=exif.orientation,
+        created_at=now,
     )
     photo_file.full_clean(validate_unique=False)
     try:
@@ -165,8 +167,9 @@ def _store_original(processed: ProcessedPhoto, upload: Upload, written: list[str
     return photo_file
 
 
-def photo_upload(*, user, upload: Upload) -> tuple[Photo, bool]:
-    """Store a photo for a finding or an inspection; replaying the same id with the same file returns the stored photo.
+def photo_upload(*, user, upload: Upload, now: datetime | None = None) -> tuple[Photo, bool]:
+    """Store a photo for a finding or an inspection, as uploaded at ``now`` (default: the current time); replaying
+    the same id with the same file returns the stored photo.
 
     Returns (photo, created). Raises PhotoRejected for a file that is not an acceptable photo, Conflict for an id
     reused with other content, PermissionDenied for the wrong person. A failure leaves no file and no row behind.
@@ -175,10 +178,10 @@ def photo_upload(*, user, upload: Upload) -> tuple[Photo, bool]:
     if existing is not None:
         return existing, False
     check_photo_permission(user, inspection=upload.inspection, finding=upload.finding, role=upload.role)
-    stamp = _stamp(user, upload)
+    now = now or timezone.now()
+    stamp = _stamp(user, upload, now)
     upload.file.seek(0)
     processed = process_photo(upload.file, limits=photo_limits(), watermark=stamp)
-    now = timezone.now()
     flags = photo_flags(
         exif=processed.exif,
         place_lon=upload.location.x,
@@ -192,7 +195,7 @@ def photo_upload(*, user, upload: Upload) -> tuple[Photo, bool]:
     written: list[str] = []
     try:
         with transaction.atomic():
-            photo_file = _store_original(processed, upload, written)
+            photo_file = _store_original(processed, upload, written, now)
             base = f"{processed.sha256[:2]}/{upload.id}"
             display = default_storage.save(f"photos/display/{base}.jpg", ContentFile(processed.display_jpeg))
             written.append(display)
@@ -209,6 +212,7 @@ def photo_upload(*, user, upload: Upload) -> tuple[Photo, bool]:
                 device_position=upload.position,
                 device_accuracy_m=upload.accuracy_m,
                 uploaded_by=user,
+                uploaded_at=now,
             )
             photo.full_clean()
             photo.save(force_insert=True)
@@ -216,7 +220,7 @@ def photo_upload(*, user, upload: Upload) -> tuple[Photo, bool]:
             if reuse is not None:
                 rows.append(PhotoFlag(photo=photo, other_photo=reused_from, **vars(reuse)))
             PhotoFlag.objects.bulk_create(rows)
-            task_hold_if_flagged(photo)
+            task_hold_if_flagged(photo, now=now)
     except IntegrityError:
         _delete(written)
         existing = _replay(upload)  # the same photo id arrived twice at once

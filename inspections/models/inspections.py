@@ -47,7 +47,7 @@ class Inspection(models.Model):
         blank=True,
         help_text=_("Question → answer, or, for a checklist version, the list of answered questions as shown."),
     )
-    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    received_at = models.DateTimeField(_("received"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-started_at"]

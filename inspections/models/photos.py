@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,7 +27,7 @@ class PhotoFile(models.Model):
     exif_make = models.CharField(_("camera make"), max_length=64, blank=True)
     exif_model = models.CharField(_("camera model"), max_length=64, blank=True)
     exif_orientation = models.PositiveSmallIntegerField(_("EXIF orientation"), null=True, blank=True)
-    created_at = models.DateTimeField(_("stored"), auto_now_add=True)
+    created_at = models.DateTimeField(_("stored"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("photo file")
@@ -67,7 +68,7 @@ class Photo(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="photos"
     )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["uploaded_at"]

@@ -71,7 +71,8 @@ class Task(models.Model):
     extension_count = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
     return_count = models.PositiveSmallIntegerField(_("returns"), default=0)
     was_deferred = models.BooleanField(_("deferred at some time"), default=False)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Not auto_now: the task services stamp it with the moment of the change, which a caller may give them (now=).
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["due_at", "registered_at"]

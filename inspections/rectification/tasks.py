@@ -105,13 +105,16 @@ def deadline(task: Task, start: datetime, calendar: WorkCalendar) -> tuple[datet
         return None, str(error)
 
 
-def tasks_register(findings: Iterable[Finding], *, calendar: WorkCalendar | None = None) -> list[Task]:
-    """Open a task for each new finding (立案), inside the caller's transaction; notifications go after commit."""
+def tasks_register(
+    findings: Iterable[Finding], *, calendar: WorkCalendar | None = None, now: datetime | None = None
+) -> list[Task]:
+    """Open a task for each new finding (立案) at ``now`` (default: the current time), inside the caller's
+    transaction; notifications go after commit."""
     findings = list(findings)
     if not findings:
         return []
     calendar = calendar or WorkCalendar()
-    now = timezone.now()
+    now = now or timezone.now()
     tasks, events = [], []
     for finding in findings:
         inspection = finding.inspection
@@ -125,6 +128,7 @@ def tasks_register(findings: Iterable[Finding], *, calendar: WorkCalendar | None
             unit_id=finding.routed_unit_id,
             origin=origin,
             registered_at=now,
+            updated_at=now,
         )
         data = {"routing_rule": finding.routing_rule}
         if origin == TaskOrigin.PUBLIC:
@@ -156,7 +160,7 @@ def tasks_register(findings: Iterable[Finding], *, calendar: WorkCalendar | None
     return tasks
 
 
-def tasks_deadlines_fill(*, calendar: WorkCalendar | None = None) -> int:
+def tasks_deadlines_fill(*, calendar: WorkCalendar | None = None, now: datetime | None = None) -> int:
     """Give its deadline to each task with its unit that has none because the working-day calendar did not know the
     year when the task was dispatched, once it does (the office entered that year's calendar days, or a newer
     calendar package knows it). The deadline counts from the dispatch, as it would have then, so it may already be
@@ -164,6 +168,7 @@ def tasks_deadlines_fill(*, calendar: WorkCalendar | None = None) -> int:
 
     Run by the reminder job and after calendar days are saved in the admin."""
     calendar = calendar or WorkCalendar()
+    now = now or timezone.now()
     waiting = Task.objects.filter(status__in=WITH_UNIT, unit__isnull=False, due_at__isnull=True)
     filled = 0
     for task in waiting.select_related("finding__problem_type").order_by("dispatched_at", "pk"):
@@ -175,12 +180,12 @@ def tasks_deadlines_fill(*, calendar: WorkCalendar | None = None) -> int:
             locked = waiting.select_for_update().filter(pk=task.pk).first()
             if locked is None:  # moved or given a deadline meanwhile
                 continue
-            locked.due_at = due
+            locked.due_at, locked.updated_at = due, now
             locked.save(update_fields=["due_at", "updated_at"])
             TaskEvent.objects.create(
                 task=locked,
                 action=DEADLINE_SET,
-                at=timezone.now(),
+                at=now,
                 from_status=locked.status,
                 to_status=locked.status,
                 unit=locked.unit,
@@ -199,8 +204,9 @@ def _deadline_start(task: Task) -> datetime:
     return dispatches.order_by("-at").values_list("at", flat=True).first() or task.dispatched_at or task.registered_at
 
 
-def task_hold_if_flagged(photo: Photo) -> TaskEvent | None:
-    """Hold a dispatched, not yet accepted task for triage when a before-photo's place or time is doubtful."""
+def task_hold_if_flagged(photo: Photo, *, now: datetime | None = None) -> TaskEvent | None:
+    """Hold a dispatched, not yet accepted task for triage when a before-photo's place or time is doubtful, at
+    ``now`` (default: the current time)."""
     if photo.finding_id is None or photo.role != PhotoRole.BEFORE:
         return None
     codes = sorted(set(photo.flags.values_list("code", flat=True)) & TRIAGE_FLAGS)
@@ -211,14 +217,15 @@ def task_hold_if_flagged(photo: Photo) -> TaskEvent | None:
         move = MOVES[Action.HOLD]
         if task is None or task.status not in move.sources:
             return None
-        return _apply(task, move, MoveInput(action=move.action, photos=[photo.pk]), None, [photo], {"flags": codes})
+        data = MoveInput(action=move.action, photos=[photo.pk])
+        return _apply(task, move, data, None, [photo], {"flags": codes}, now or timezone.now())
 
 
 # ---------------------------------------------------------------- moving a task
 
 
-def task_transition(*, user, task_id: uuid.UUID, data: MoveInput) -> MoveResult:
-    """Make one move of the workflow table, or say why not.
+def task_transition(*, user, task_id: uuid.UUID, data: MoveInput, now: datetime | None = None) -> MoveResult:
+    """Make one move of the workflow table at ``now`` (default: the current time), or say why not.
 
     Raises NotVisible (404) for a task the person cannot see, ValidationError (400) for an unknown action or a
     missing or wrong detail (note, unit, deadline, position, photos outside the geofence), MoveForbidden (403)
@@ -226,12 +233,13 @@ def task_transition(*, user, task_id: uuid.UUID, data: MoveInput) -> MoveResult:
     state and the allowed moves). Making a move the task has already made is a no-op (created False, no event);
     replaying a move under the same ``client_id`` returns the recorded one.
     """
+    now = now or timezone.now()
     move = MOVES.get(data.action)
     if move is None or move.actor == Actor.SYSTEM:
         raise ValidationError({"action": _("Unknown action “%(action)s”.") % {"action": data.action}})
     try:
         with transaction.atomic():
-            return _transition(user, task_id, move, data)
+            return _transition(user, task_id, move, data, now)
     except IntegrityError:
         # The same move (same client id) arrived twice at once: the other request recorded it.
         replayed = _replayed(user, task_id, data)
@@ -251,7 +259,7 @@ def _replayed(user, task_id, data: MoveInput) -> MoveResult | None:
     return MoveResult(event.task, event, False)
 
 
-def _transition(user, task_id, move: Move, data: MoveInput) -> MoveResult:
+def _transition(user, task_id, move: Move, data: MoveInput, now: datetime) -> MoveResult:
     replayed = _replayed(user, task_id, data)
     if replayed is not None:
         return replayed
@@ -274,8 +282,8 @@ def _transition(user, task_id, move: Move, data: MoveInput) -> MoveResult:
         )
     _check_required(task, move, data)
     photos = _photos(task, data.photos)
-    extra = _check_and_apply_rules(user, task, move, data, photos)
-    event = _apply(task, move, data, user, photos, extra)
+    extra = _check_and_apply_rules(user, task, move, data, photos, now)
+    event = _apply(task, move, data, user, photos, extra, now)
     return MoveResult(task, event, True)
 
 
@@ -313,20 +321,19 @@ def _photos(task: Task, ids: Sequence[uuid.UUID]) -> list[Photo]:
     return photos
 
 
-def made_at(task: Task, data: MoveInput) -> datetime:
-    """When the move counts as made: the device's time for a move made offline, within what is plausible (not in
-    the future, not before the task's last recorded move); else now. A fix submitted offline before the deadline
-    is on time even if the tablet synced after it."""
-    now = timezone.now()
+def made_at(task: Task, data: MoveInput, now: datetime) -> datetime:
+    """When the move counts as made: the device's time for a move made offline, within what is plausible (not
+    after ``now``, not before the task's last recorded move); else ``now``. A fix submitted offline before the
+    deadline is on time even if the tablet synced after it."""
     if data.made_at is None or timezone.is_naive(data.made_at):
         return now
     last = TaskEvent.objects.filter(task=task).order_by("-at").values_list("at", flat=True).first()
     return max(min(data.made_at, now), last or task.registered_at)
 
 
-def _check_and_apply_rules(user, task: Task, move: Move, data: MoveInput, photos: list[Photo]) -> dict:
+def _check_and_apply_rules(user, task: Task, move: Move, data: MoveInput, photos: list[Photo], now: datetime) -> dict:
     """The rules particular to some moves; changes the task's fields (not its status). Returns audit details."""
-    now = made_at(task, data)
+    made = made_at(task, data, now)
     action = move.action
     fields = {field.name: field for field in move.fields}
     if action in (Action.DISPATCH, Action.RESUME):
@@ -338,8 +345,8 @@ def _check_and_apply_rules(user, task: Task, move: Move, data: MoveInput, photos
                 {"unit": _("The unit %(unit)s is neither in your area nor serving this place.") % {"unit": unit}}
             )
         task.unit = unit
-        task.dispatched_at = task.dispatched_at or now
-        task.due_at, problem = deadline(task, now, WorkCalendar())
+        task.dispatched_at = task.dispatched_at or made
+        task.due_at, problem = deadline(task, made, WorkCalendar())
         return {"deadline_problem": problem} if problem else {}
     if action == Action.CHECK_IN:
         outside = metres_outside(task, data.position)
@@ -347,23 +354,23 @@ def _check_and_apply_rules(user, task: Task, move: Move, data: MoveInput, photos
             raise ValidationError(
                 {"position": _("You are %(m).0f m outside the task's site: go there first.") % {"m": outside}}
             )
-        task.checked_in_at = now
+        task.checked_in_at = made
         return {}
     if action == Action.SUBMIT:
         return _check_after_photos(task, photos)
     if action == Action.VERIFY:
-        task.verified_at = now
+        task.verified_at = made
     elif action == Action.REJECT:
         task.rework_count += 1
     elif action == Action.CLOSE:
-        task.closed_at = now
+        task.closed_at = made
     elif action == Action.RETURN:
         task.return_count += 1
     elif action == Action.REQUEST_EXTENSION:
-        task.requested_due_at = _later_deadline(task, given(task, fields["due_at"], data))
+        task.requested_due_at = _later_deadline(task, given(task, fields["due_at"], data), now)
         return {"requested_due_at": task.requested_due_at.isoformat()}
     elif action == Action.APPROVE_EXTENSION:
-        granted = _later_deadline(task, given(task, fields["due_at"], data))
+        granted = _later_deadline(task, given(task, fields["due_at"], data), now)
         previous = task.due_at
         task.due_at, task.requested_due_at = granted, None
         task.extension_count += 1
@@ -375,7 +382,7 @@ def _check_and_apply_rules(user, task: Task, move: Move, data: MoveInput, photos
     return {}
 
 
-def _later_deadline(task: Task, due_at: datetime) -> datetime:
+def _later_deadline(task: Task, due_at: datetime, now: datetime) -> datetime:
     if timezone.is_naive(due_at):
         raise ValidationError({"due_at": _("Give the deadline with its time zone.")})
     if task.due_at is not None and due_at <= task.due_at:
@@ -385,7 +392,7 @@ def _later_deadline(task: Task, due_at: datetime) -> datetime:
                 % {"due": date_format(timezone.localtime(task.due_at), "DATETIME_FORMAT")}
             }
         )
-    if due_at <= timezone.now():
+    if due_at <= now:
         raise ValidationError({"due_at": _("The new deadline must be in the future.")})
     return due_at
 
@@ -412,14 +419,15 @@ def _check_after_photos(task: Task, photos: list[Photo]) -> dict:
     return {"metres_outside": distances}
 
 
-def _apply(task: Task, move: Move, data: MoveInput, user, photos: list[Photo], extra: dict) -> TaskEvent:
-    now = made_at(task, data)
+def _apply(task: Task, move: Move, data: MoveInput, user, photos: list[Photo], extra: dict, now: datetime) -> TaskEvent:
+    made = made_at(task, data, now)
     if data.made_at is not None:
         extra = {**extra, "made_at": data.made_at.isoformat()}
     previous = task.status
     task.status = move.target
     if move.action == Action.SUBMIT:
-        task.submitted_at = now
+        task.submitted_at = made
+    task.updated_at = now
     task.save()
     if move.target in (TaskStatus.CLOSED, TaskStatus.VOID):
         Finding.objects.filter(pk=task.finding_id).update(is_open=False)
@@ -427,7 +435,7 @@ def _apply(task: Task, move: Move, data: MoveInput, user, photos: list[Photo], e
         task=task,
         client_id=data.client_id,
         action=move.action.value,
-        at=timezone.now(),
+        at=now,
         from_status=previous,
         to_status=task.status,
         actor=user,

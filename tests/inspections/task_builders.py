@@ -28,11 +28,12 @@ def report(
     description: str = "",
     before_photos: int = 1,
     seed: int = 1,
+    now: dt.datetime | None = None,
 ) -> Task:
     """An inspection with one finding at (lon, lat), or at the hotspot when no place is given, and its
-    before-photos; returns the task it opened."""
+    before-photos, received at ``now`` (default: the current time); returns the task it opened."""
     ensure_default_problem_types()
-    started = timezone.now() - dt.timedelta(minutes=40)
+    started = (now or timezone.now()) - dt.timedelta(minutes=40)
     finding_id = uuid.uuid4()
     point = Point(lon, lat, srid=4326) if lon is not None else hotspot_anchor(hotspot)
     lon, lat = point.x, point.y
@@ -57,10 +58,11 @@ def report(
                 )
             ],
         ),
+        now=now,
     )
     task = Task.objects.get(finding_id=finding_id)
     for index in range(before_photos):
-        photo(user, task, lon=lon + 0.00002 * index, lat=lat, seed=seed * 10 + index)
+        photo(user, task, lon=lon + 0.00002 * index, lat=lat, seed=seed * 10 + index, now=now)
     return task
 
 
@@ -73,20 +75,23 @@ def photo(
     role=PhotoRole.BEFORE,
     seed: int = 1,
     device: tuple[float, float] | None = None,
+    hours_ago: float = 0.2,
+    now: dt.datetime | None = None,
 ) -> Photo:
-    """A real JPEG, with EXIF GPS at (lon, lat) or none, uploaded through the photo service; ``device``: the
-    tablet's (lon, lat) when it was taken."""
+    """A real JPEG taken ``hours_ago`` (by the current time), with EXIF GPS at (lon, lat) or none, uploaded through
+    the photo service at ``now`` (default: the current time); ``device``: the tablet's (lon, lat) when it was
+    taken."""
     finding = task.finding
     upload = Upload(
         id=uuid.uuid4(),
         inspection=finding.inspection,
         finding=finding,
         role=role,
-        file=File(io.BytesIO(photo_bytes(lat=lat, lon=lon, seed=seed, hours_ago=0.2)), "photo.jpg"),
+        file=File(io.BytesIO(photo_bytes(lat=lat, lon=lon, seed=seed, hours_ago=hours_ago)), "photo.jpg"),
         position=Point(*device, srid=4326) if device else None,
         accuracy_m=5.0 if device else None,
     )
-    stored, _ = photo_upload(user=user, upload=upload)
+    stored, _ = photo_upload(user=user, upload=upload, now=now)
     return stored
 
 
@@ -96,9 +101,19 @@ def after_photo(user, task: Task, **details) -> Photo:
 
 
 def make_task(
-    world, phase, *, user=None, lon=116.215, lat=39.845, hotspot=None, code="street_vending", severity="major"
+    world,
+    phase,
+    *,
+    user=None,
+    lon=116.215,
+    lat=39.845,
+    hotspot=None,
+    code="street_vending",
+    severity="major",
+    now: dt.datetime | None = None,
 ) -> Task:
-    """A task of the test world without photos (a finding in the west community by default, or at a hotspot)."""
+    """A task of the test world without photos (a finding in the west community by default, or at a hotspot),
+    registered at ``now`` (default: the current time)."""
     where = {} if hotspot is not None else {"lon": lon, "lat": lat}
     return report(
         user or world.users.inspector,
@@ -108,6 +123,7 @@ def make_task(
         problem_type=code,
         severity=severity,
         before_photos=0,
+        now=now,
     )
 
 
