@@ -1,6 +1,6 @@
 """Flat authorization predicates of the places and the map: can_<verb>_<noun>(user, obj) -> bool."""
 
-from accounts.roles import is_field_role, is_manager
+from accounts.roles import is_admin, is_field_role, is_manager
 
 
 def can_route_point(user) -> bool:
@@ -14,3 +14,8 @@ def can_view_map(user) -> bool:
 
 def can_edit_places(user) -> bool:
     return is_manager(user)
+
+
+def can_change_routing_priority(user) -> bool:
+    """A priority wins over every smaller overlapping area, whatever community it lies in: administrators only."""
+    return is_admin(user)

@@ -1,15 +1,74 @@
+"""The places in the admin, and ``PlaceScopedAdmin``: the same scope as the API for every admin that edits them.
+
+Staff who are not administrators see the places of their own jurisdiction's subtree, are offered only those as
+choices (units, jurisdictions, hotspots), draw shapes only inside their scope (``geo.scope``), give a new
+jurisdiction a parent inside it, and leave routing priorities to administrators.
+"""
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
+from accounts.permissions import can_change_routing_priority
+from accounts.roles import is_admin
 from geo.models import Hotspot, HotspotCategory, Jurisdiction, Unit
-from geo.selectors import hotspots_for_user, jurisdictions_for_user, units_for_user
+from geo.scope import check_inside_scope
+from geo.selectors import hotspots_for_user, jurisdictions_for_user, scope_root, units_for_user
 from geo.services import hotspot_save, jurisdiction_save, locate_jurisdiction, unit_save
 from geo.validation import clean_point_or_polygonal
 
+SCOPED_CHOICES = {Jurisdiction: jurisdictions_for_user, Unit: units_for_user, Hotspot: hotspots_for_user}
+OUTSIDE_CHOICE = _("Choose one inside your area: this one lies outside it or no longer exists.")
 
-class ScopedAdmin(LeafletGeoAdmin):
+
+class ScopeChecks:
+    """Mixed into an admin's form by ``PlaceScopedAdmin.get_form``: the shapes changed must lie inside the scope."""
+
+    scope_user = None
+    scope_geometry_fields: tuple[str, ...] = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.scope_geometry_fields:
+            value = cleaned.get(name)
+            if value is None or name not in self.changed_data or name in self.errors:
+                continue
+            try:
+                check_inside_scope(self.scope_user, value)
+            except ValidationError as exc:
+                self.add_error(name, exc.messages)
+        return cleaned
+
+
+class PlaceScopedAdmin:
+    """Any admin: foreign-key and many-to-many choices of places limited to the staff member's scope, and the
+    geometry fields named in ``scope_geometry_fields`` checked against it."""
+
+    scope_geometry_fields: tuple[str, ...] = ()
+
+    def scope_choices(self, db_field, request, kwargs):
+        selector = SCOPED_CHOICES.get(db_field.related_model)
+        if selector is not None:
+            kwargs["queryset"] = selector(request.user)
+            kwargs.setdefault("error_messages", {})["invalid_choice"] = OUTSIDE_CHOICE
+            kwargs["error_messages"]["invalid_pk_value"] = OUTSIDE_CHOICE
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(db_field, request, **self.scope_choices(db_field, request, kwargs))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return super().formfield_for_manytomany(db_field, request, **self.scope_choices(db_field, request, kwargs))
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        attrs = {"scope_user": request.user, "scope_geometry_fields": self.scope_geometry_fields}
+        return type(form)(form.__name__, (ScopeChecks, form), attrs)
+
+
+class ScopedAdmin(PlaceScopedAdmin, LeafletGeoAdmin):
     """Staff who are not administrators see and edit only their own jurisdiction's subtree."""
 
     selector = None
@@ -18,24 +77,52 @@ class ScopedAdmin(LeafletGeoAdmin):
         return type(self).selector(request.user)
 
 
+class JurisdictionForm(forms.ModelForm):
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        if parent is None and not is_admin(self.scope_user):
+            raise ValidationError(_("Choose the jurisdiction this one belongs to, inside your area."))
+        return parent
+
+
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(ScopedAdmin):
     selector = staticmethod(jurisdictions_for_user)
+    form = JurisdictionForm
+    scope_geometry_fields = ("boundary",)
     list_display = ["code", "name", "name_en", "kind", "parent"]
     list_filter = ["kind", "level"]
     search_fields = ["code", "name", "name_en"]
     autocomplete_fields = ["parent"]
     ordering = ["code"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The scope root's place in the tree is what the scope is: only an administrator moves it.
+        if obj is not None and not is_admin(request.user) and obj == scope_root(request.user):
+            return ["code", "kind", "parent"]
+        return []
+
     def save_model(self, request, obj, form, change):
         jurisdiction_save(jurisdiction=obj)
+
+
+class UnitForm(forms.ModelForm):
+    def clean_routing_priority(self):
+        priority = self.cleaned_data.get("routing_priority")
+        if "routing_priority" in self.changed_data and not can_change_routing_priority(self.scope_user):
+            raise ValidationError(
+                _("Only administrators change routing priorities, which win over every community; ask one.")
+            )
+        return priority
 
 
 @admin.register(Unit)
 class UnitAdmin(ScopedAdmin):
     selector = staticmethod(units_for_user)
+    form = UnitForm
+    scope_geometry_fields = ("service_area",)
     list_display = ["name", "kind", "jurisdiction", "routing_priority", "service_area_m2", "contact_phone", "active"]
-    list_filter = ["kind", "active", "jurisdiction"]
+    list_filter = ["kind", "active", ("jurisdiction", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "name_en", "contact_name", "contact_phone"]
     autocomplete_fields = ["jurisdiction"]
     readonly_fields = ["service_area_m2"]
@@ -67,12 +154,13 @@ class HotspotForm(forms.ModelForm):
 @admin.register(Hotspot)
 class HotspotAdmin(ScopedAdmin):
     selector = staticmethod(hotspots_for_user)
+    form = HotspotForm
+    scope_geometry_fields = ("geometry",)
     list_display = ["name", "category", "jurisdiction", "sponsoring_unit", "risk_level", "active"]
-    list_filter = ["category", "risk_level", "active", "jurisdiction"]
+    list_filter = ["category", "risk_level", "active", ("jurisdiction", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "address"]
     autocomplete_fields = ["sponsoring_unit"]
     readonly_fields = ["jurisdiction", "created_at", "updated_at"]
-    form = HotspotForm
 
     def save_model(self, request, obj, form, change):
         hotspot_save(hotspot=obj)
