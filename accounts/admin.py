@@ -1,17 +1,88 @@
+"""People in the admin, scoped like the places: a manager sees and edits the people of their jurisdiction's subtree,
+places them only there, and hands out neither the administrator role nor staff status, groups or permissions.
+
+``accounts`` imports no other app, so the places are reached through the user's own relations."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Role, User
+from accounts.roles import is_admin
+
+OUTSIDE_CHOICE = _("Choose one inside your area: this one lies outside it or no longer exists.")
+PLACES = {"jurisdiction", "unit"}
+RIGHTS = ["is_staff", "is_superuser", "groups", "user_permissions"]
+
+
+def places_for(editor, field_name: str):
+    """The jurisdictions or units (`field_name` of User) this person may give someone."""
+    model = User._meta.get_field(field_name).related_model
+    if is_admin(editor):
+        return model._default_manager.all()
+    root = editor.scope_root()
+    if root is None:
+        return model._default_manager.none()
+    return model._default_manager.filter(root.subtree_q("" if field_name == "jurisdiction" else "jurisdiction__"))
+
+
+class PlacedInScope:
+    """Mixed into the user admin's forms: a person a manager adds or edits must stay inside the manager's area."""
+
+    scope_user = None
+
+    def clean(self):
+        cleaned = super().clean()
+        placed = "jurisdiction" in self.fields and "unit" in self.fields
+        unplaced = placed and not (cleaned.get("jurisdiction") or cleaned.get("unit") or self.errors.keys() & PLACES)
+        if unplaced and not is_admin(self.scope_user):
+            self.add_error(
+                "jurisdiction", ValidationError(_("Give this person a jurisdiction or a unit inside your area."))
+            )
+        return cleaned
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "unit", "jurisdiction", "is_active"]
-    list_filter = ["role", "is_active", "is_staff", "unit"]
+    list_filter = ["role", "is_active", "is_staff", ("unit", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["username", "first_name", "last_name", "email", "phone"]
     autocomplete_fields = ["unit", "jurisdiction"]
     fieldsets = BaseUserAdmin.fieldsets + (
         (_("Role and place"), {"fields": ("role", "unit", "jurisdiction", "phone")}),
     )
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Role and place"), {"fields": ("role", "unit", "jurisdiction")}),)
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if is_admin(request.user):
+            return qs
+        root = request.user.scope_root()
+        if root is None:
+            return qs.none()
+        placed = root.subtree_q("jurisdiction__") | (
+            Q(jurisdiction__isnull=True) & root.subtree_q("unit__jurisdiction__")
+        )
+        return qs.filter(placed).exclude(is_superuser=True).exclude(role=Role.ADMIN)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if is_admin(request.user) else readonly + RIGHTS
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("jurisdiction", "unit"):
+            kwargs["queryset"] = places_for(request.user, db_field.name)
+            kwargs["error_messages"] = {"invalid_choice": OUTSIDE_CHOICE}
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not is_admin(request.user):
+            kwargs["choices"] = [(value, label) for value, label in Role.choices if value != Role.ADMIN]
+            kwargs["error_messages"] = {"invalid_choice": _("Only administrators make administrators.")}
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form)(form.__name__, (PlacedInScope, form), {"scope_user": request.user})

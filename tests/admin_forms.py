@@ -1,5 +1,6 @@
 """Posting the admin's add and change forms as a browser would: the fields as the page shows them, some changed."""
 
+from django import forms
 from django.contrib.gis.geos import GEOSGeometry
 
 
@@ -24,6 +25,12 @@ def admin_post(client, url: str, **changes):
             continue
         value = changes.pop(name) if name in changes else form.initial.get(name, field.initial)
         if value is False:
+            continue
+        if isinstance(field.widget, forms.MultiWidget):
+            parts = field.widget.decompress(value)
+            data.update(
+                {name + suffix: as_posted(part) for suffix, part in zip(field.widget.widgets_names, parts, strict=True)}
+            )
             continue
         data[name] = "on" if value is True else as_posted(value)
     data.update({name: as_posted(value) for name, value in changes.items()})
