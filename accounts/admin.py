@@ -6,11 +6,11 @@ places them only there, and hands out neither the administrator role nor staff s
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from accounts.roles import is_admin
+from accounts.selectors import people_for_user
 
 OUTSIDE_CHOICE = _("Choose one inside your area: this one lies outside it or no longer exists.")
 PLACES = {"jurisdiction", "unit"}
@@ -56,16 +56,7 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Role and place"), {"fields": ("role", "unit", "jurisdiction")}),)
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if is_admin(request.user):
-            return qs
-        root = request.user.scope_root()
-        if root is None:
-            return qs.none()
-        placed = root.subtree_q("jurisdiction__") | (
-            Q(jurisdiction__isnull=True) & root.subtree_q("unit__jurisdiction__")
-        )
-        return qs.filter(placed).exclude(is_superuser=True).exclude(role=Role.ADMIN)
+        return super().get_queryset(request).filter(pk__in=people_for_user(request.user))
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
 
+from geo.selectors import units_for_user
 from inspections.models import (
     Campaign,
     Finding,
@@ -77,7 +78,7 @@ class FindingInline(ReadOnlyEvidence, LeafletGeoAdminMixin, admin.StackedInline)
 @admin.register(Inspection)
 class InspectionAdmin(ReadOnlyEvidence, LeafletGeoAdmin):
     list_display = ["started_at", "hotspot", "jurisdiction", "inspector", "phase"]
-    list_filter = ["phase__campaign", "phase__kind", "jurisdiction"]
+    list_filter = ["phase__campaign", "phase__kind", ("jurisdiction", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["hotspot__name", "inspector__username", "inspector__first_name", "inspector__last_name"]
     date_hierarchy = "started_at"
     inlines = [FindingInline]
@@ -103,7 +104,13 @@ class PhotoInline(ReadOnlyEvidence, admin.TabularInline):
 @admin.register(Finding)
 class FindingAdmin(ReadOnlyEvidence, LeafletGeoAdmin):
     list_display = ["created_at", "problem_type", "severity", "jurisdiction", "routed_unit", "routing_rule", "is_open"]
-    list_filter = ["problem_type", "severity", "is_open", "routing_rule", "jurisdiction"]
+    list_filter = [
+        "problem_type",
+        "severity",
+        "is_open",
+        "routing_rule",
+        ("jurisdiction", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["description", "inspection__hotspot__name"]
     inlines = [PhotoInline]
 
@@ -134,7 +141,12 @@ class TaskAdmin(ReadOnlyEvidence, LeafletGeoAdmin):
     """Tasks move only through the workflow (the task pages and the API): here they are read, with their trail."""
 
     list_display = ["registered_at", "finding", "unit", "status", "due_at", "rework_count", "extension_count"]
-    list_filter = ["status", "origin", "unit", "jurisdiction"]
+    list_filter = [
+        "status",
+        "origin",
+        ("unit", admin.RelatedOnlyFieldListFilter),
+        ("jurisdiction", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["finding__description", "unit__name", "hotspot__name"]
     date_hierarchy = "registered_at"
     inlines = [TaskEventInline]
@@ -152,12 +164,18 @@ class NotificationAdmin(ReadOnlyEvidence, admin.ModelAdmin):
     list_filter = ["event"]
     search_fields = ["recipient__username", "key"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(task__in=tasks_for_user(request.user))
+
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(ReadOnlyEvidence, admin.ModelAdmin):
     list_display = ["created_at", "unit", "event", "sent_at", "attempts", "status_code"]
-    list_filter = ["event", "unit"]
+    list_filter = ["event", ("unit", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["key", "last_error"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(unit__in=units_for_user(request.user))
 
 
 from inspections.rectification import calendar_admin  # noqa: F401, E402  (calendar days)

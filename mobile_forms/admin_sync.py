@@ -6,17 +6,21 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import people_for_user
 from mobile_forms.models import SyncConflict, SyncRefusal
 
 
 class _ReadOnly:
-    """Records of what tablets sent: shown, never edited here."""
+    """Records of what tablets sent: shown to staff whose area holds the sender, never edited here."""
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(user__in=people_for_user(request.user))
 
     @admin.display(description=_("item as sent"))
     def pretty_payload(self, obj):

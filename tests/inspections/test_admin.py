@@ -107,3 +107,26 @@ def test_entering_a_year_needs_the_right_to_add_and_change_calendar_days(world, 
     assert client.get(YEAR).status_code == 403
     assert client.post(YEAR, {"days_off": "元旦 2031-01-01"}).status_code == 403
     assert not CalendarDay.objects.filter(date__year=2031).exists()
+
+
+def staff_with(user, *codenames):
+    from django.contrib.auth.models import Permission
+
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+def test_a_staff_manager_sees_only_the_notifications_and_webhook_posts_of_their_area(world, phase, client):
+    from inspections.models import Notification, WebhookDelivery
+
+    west, east = make_task(world, phase), make_task(world, phase, lon=116.231, lat=39.846)
+    for task, person in ((west, world.users.rectifier), (east, world.users.east_rectifier)):
+        Notification.objects.create(recipient=person, task=task, event="dispatched", key=f"n-{task.pk}")
+        WebhookDelivery.objects.create(unit=task.unit, task=task, event="dispatched", key=f"w-{task.pk}")
+    client.force_login(staff_with(world.users.west_manager, "view_notification", "view_webhookdelivery"))
+    notifications = client.get("/admin/inspections/notification/").content.decode()
+    assert "rectifier_u" in notifications and "east_rectifier" not in notifications
+    deliveries = client.get("/admin/inspections/webhookdelivery/").content.decode()
+    assert str(west.unit) in deliveries and str(east.unit) not in deliveries

@@ -52,3 +52,18 @@ def test_managers_see_refused_items_and_conflicts_in_the_admin(client, world, in
     page = client.get(f"/admin/mobile_forms/syncconflict/{conflict.pk}/change/")
     assert page.status_code == 200 and "&quot;clean&quot;: &quot;yes&quot;" in page.content.decode()
     assert client.get("/admin/mobile_forms/syncconflict/add/").status_code == 403
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_manager_sees_only_the_refused_items_of_the_people_of_their_area(client, world, inspection_payload):
+    from django.contrib.auth.models import Permission
+
+    for person in (world.users.rectifier, world.users.east_inspector):
+        sync_batch(user=person, device=f"t-{person.username}", items=[{"type": "task_move", "id": "m-1"}])
+    manager = world.users.west_manager
+    manager.is_staff = True
+    manager.save()
+    manager.user_permissions.add(Permission.objects.get(codename="view_syncrefusal"))
+    client.force_login(manager)
+    page = client.get("/admin/mobile_forms/syncrefusal/").content.decode()
+    assert "t-rectifier_u" in page and "t-east_inspector" not in page
