@@ -33,6 +33,15 @@ class PlacedInScope:
 
     scope_user = None
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A place already given stays acceptable unchanged (someone of this area may belong to a unit above it).
+        for name in PLACES & self.fields.keys():
+            stored = self.initial.get(name) if self.instance.pk else None
+            if stored is not None:
+                field = self.fields[name]
+                field.queryset = field.queryset | field.queryset.model._default_manager.filter(pk=stored)
+
     def clean(self):
         cleaned = super().clean()
         placed = "jurisdiction" in self.fields and "unit" in self.fields

@@ -23,11 +23,26 @@ SCOPED_CHOICES = {Jurisdiction: jurisdictions_for_user, Unit: units_for_user, Ho
 OUTSIDE_CHOICE = _("Choose one inside your area: this one lies outside it or no longer exists.")
 
 
+def keep_stored_choices(form, models) -> None:
+    """A place already chosen stays acceptable unchanged (a hotspot sponsored from outside keeps its sponsor when
+    its address is edited); changing to it is still refused."""
+    for name, field in form.fields.items():
+        if isinstance(field, forms.ModelMultipleChoiceField) or not isinstance(field, forms.ModelChoiceField):
+            continue
+        stored = form.initial.get(name) if form.instance.pk else None
+        if stored is not None and field.queryset.model in models:
+            field.queryset = field.queryset | field.queryset.model._default_manager.filter(pk=stored)
+
+
 class ScopeChecks:
     """Mixed into an admin's form by ``PlaceScopedAdmin.get_form``: the shapes changed must lie inside the scope."""
 
     scope_user = None
     scope_geometry_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep_stored_choices(self, SCOPED_CHOICES)
 
     def clean(self):
         cleaned = super().clean()

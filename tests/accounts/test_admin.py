@@ -72,3 +72,10 @@ def test_an_administrator_is_unrestricted(world, admin_client):
     assert admin_post(admin_client, url, jurisdiction=world.west.pk, is_staff=True) == {}
     person = User.objects.get(pk=world.users.east_inspector.pk)
     assert person.jurisdiction == world.west and person.is_staff
+
+
+def test_a_unit_from_outside_the_area_is_kept_when_a_person_is_edited(world, west):
+    person = User.objects.create(username="west_squad", role=Role.INSPECTOR, jurisdiction=world.west, unit=world.squad)
+    assert admin_post(west, f"/admin/accounts/user/{person.pk}/change/", phone="139") == {}
+    person.refresh_from_db()
+    assert person.phone == "139" and person.unit == world.squad

@@ -132,3 +132,17 @@ def test_an_administrator_is_unrestricted(world, admin_client):
     assert unit.routing_priority == 99 and unit.jurisdiction == world.east
     sibling = {**jurisdiction_fields(world.area, EAST_BOX, "110106016003"), "kind": JurisdictionKind.COMMUNITY}
     assert admin_post(admin_client, "/admin/geo/jurisdiction/add/", **sibling) == {}
+
+
+def test_a_sponsor_from_outside_the_area_is_kept_when_a_hotspot_is_edited_but_not_offered_anew(world, west):
+    from tests.factories import HotspotFactory
+
+    gate = HotspotFactory(
+        name="西门", geometry=GEOSGeometry("SRID=4326;POINT(116.21 39.852)"), sponsoring_unit=world.squad
+    )
+    assert admin_post(west, f"/admin/geo/hotspot/{gate.pk}/change/", address="西门外") == {}
+    assert Hotspot.objects.get(pk=gate.pk).sponsoring_unit == world.squad
+    other = HotspotFactory(name="西巷", geometry=GEOSGeometry("SRID=4326;POINT(116.21 39.846)"))
+    errors = admin_post(west, f"/admin/geo/hotspot/{other.pk}/change/", sponsoring_unit=world.squad.pk)
+    assert "inside your area" in errors["sponsoring_unit"][0]
+    assert Hotspot.objects.get(pk=other.pk).sponsoring_unit is None
