@@ -1,10 +1,58 @@
+"""Query filters of the API: the bbox, ids, and the filter sets of jurisdictions, units and hotspots.
+
+An empty query value is ignored, as if the parameter were not given (django-filter's rule, kept by every filter).
+"""
+
 import django_filters
+from django import forms
 from django.contrib.gis.geos import Polygon
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 
 from geo.models import Hotspot, Jurisdiction, JurisdictionKind, RiskLevel, Unit, UnitKind
+
+# The largest id either database stores (a signed 64-bit integer); larger numbers overflow SQLite's driver.
+MAX_ID = 2**63 - 1
+
+
+class IdField(forms.IntegerField):
+    """An id in a query: a whole number from 1 to ``MAX_ID``; anything else gets one message that says so."""
+
+    default_error_messages = {
+        "invalid": gettext_lazy("Give an id: a whole number from 1 to %(max)s, not “%(value)s”."),
+    }
+
+    def to_python(self, value):
+        try:
+            number = super().to_python(value)
+            valid = number is None or 1 <= number <= MAX_ID
+        except DjangoValidationError:
+            valid = False
+        if not valid:
+            raise DjangoValidationError(
+                self.error_messages["invalid"], code="invalid", params={"max": MAX_ID, "value": str(value).strip()}
+            )
+        return number
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A filter on an id that need not exist (e.g. ``phase__campaign``): refuses what no id can be, with a 400."""
+
+    field_class = IdField
+
+    def get_max_validator(self):
+        return None
+
+
+def query_id(query_params, name: str) -> int | None:
+    """The id in query parameter ``name``, None when absent or empty, or a 400 naming the parameter."""
+    try:
+        return IdField(required=False).clean(query_params.get(name))
+    except DjangoValidationError as error:
+        raise ValidationError({name: error.messages}) from None
 
 
 def parse_bbox(value: str) -> Polygon:

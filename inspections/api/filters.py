@@ -1,10 +1,13 @@
+"""Filter sets of the inspection and finding lists."""
+
 import django_filters
 
+from geo.api.filters import IdFilter
 from inspections.models import Finding, FlagCode, Inspection, Severity
 
 
 class InspectionFilter(django_filters.FilterSet):
-    campaign = django_filters.NumberFilter(field_name="phase__campaign")
+    campaign = IdFilter(field_name="phase__campaign")
     within = django_filters.CharFilter(
         field_name="jurisdiction__code", lookup_expr="startswith", label="Jurisdiction code: it and its subtree"
     )
@@ -21,9 +24,9 @@ class InspectionFilter(django_filters.FilterSet):
 
 
 class FindingFilter(django_filters.FilterSet):
-    campaign = django_filters.NumberFilter(field_name="inspection__phase__campaign")
-    phase = django_filters.NumberFilter(field_name="inspection__phase")
-    hotspot = django_filters.NumberFilter(field_name="inspection__hotspot")
+    campaign = IdFilter(field_name="inspection__phase__campaign")
+    phase = IdFilter(field_name="inspection__phase")
+    hotspot = IdFilter(field_name="inspection__hotspot")
     within = django_filters.CharFilter(
         field_name="jurisdiction__code", lookup_expr="startswith", label="Jurisdiction code: it and its subtree"
     )

@@ -97,8 +97,9 @@ class MetricsView(APIView):
         responses={
             200: MetricsSerializer,
             400: OpenApiResponse(
-                description="A missing or invalid date, an end before the start, a period over "
-                f"{metrics.MAX_PERIOD_DAYS} days, or an unknown group; the message names the parameter."
+                description="A missing or invalid date, a day outside "
+                f"{metrics.FIRST_DAY.isoformat()}…{metrics.LAST_DAY.isoformat()}, an end before the start, a period "
+                f"over {metrics.MAX_PERIOD_DAYS} days, or an unknown group; the message names the parameter."
             ),
             403: OpenApiResponse(description="Volunteers and people without a unit or area see no metrics."),
             409: OpenApiResponse(

@@ -45,8 +45,19 @@ from inspections.rectification.workflow import (
 from inspections.selectors import tasks_for_user
 
 
+class StatusesField(django_filters.fields.MultipleChoiceField):
+    def to_python(self, value):
+        return [item for item in super().to_python(value) if item]
+
+
+class StatusFilter(django_filters.MultipleChoiceFilter):
+    """Repeated ``status`` values; an empty one is ignored, as an empty value of every other filter is."""
+
+    field_class = StatusesField
+
+
 class TaskFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=TaskStatus.choices, help_text="Repeat for several.")
+    status = StatusFilter(choices=TaskStatus.choices, help_text="Repeat for several.")
     overdue = django_filters.BooleanFilter(method="filter_overdue", help_text="Still with the unit after its deadline.")
     within = django_filters.CharFilter(
         field_name="jurisdiction__code", lookup_expr="startswith", label="Jurisdiction code: it and its subtree"

@@ -1,6 +1,7 @@
 """Evaluation metrics of the rectification workflow (综合评价), per unit or per community over a period.
 
-**Period** `[start, end]`: local dates in `settings.TIME_ZONE`, both included, at most 366 days. The tasks counted
+**Period** `[start, end]`: local dates in `settings.TIME_ZONE`, both included, at most 366 days, each between
+2000-01-01 and 2099-12-31 (other days answer 400 naming the parameter). The tasks counted
 are the caller's visible tasks (`tasks_for_user`) whose deadline `due_at` falls, as a local date, in the period,
 except void ones (作废). Tasks without a deadline are not counted.
 
@@ -52,6 +53,9 @@ from inspections.rectification.workdays import WorkCalendar
 from inspections.selectors import tasks_for_user
 
 MAX_PERIOD_DAYS = 366
+# The days a period may cover: beyond them a day's bounds overflow the datetimes of Python or the database.
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2099, 12, 31)
 # The only columns the metrics read: one query, no model instances.
 TASK_COLUMNS = (
     "unit_id",
@@ -90,7 +94,12 @@ class Period:
 
 
 def checked_period(start: dt.date, end: dt.date) -> Period:
-    """The period from ``start`` to ``end``, or a ValidationError on ``end`` saying what is wrong with it."""
+    """The period from ``start`` to ``end``, or a ValidationError on the field that is wrong saying what is wrong."""
+    bounds = {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()}
+    if not FIRST_DAY <= start <= LAST_DAY:
+        raise ValidationError({"start": _("The first day must lie between %(first)s and %(last)s.") % bounds})
+    if not FIRST_DAY <= end <= LAST_DAY:
+        raise ValidationError({"end": _("The last day must lie between %(first)s and %(last)s.") % bounds})
     if end < start:
         raise ValidationError(
             {

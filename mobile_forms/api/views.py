@@ -4,6 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
+from geo.api.filters import query_id
 from inspections.models import Phase
 from mobile_forms.api.serializers import ChecklistVersionSerializer
 from mobile_forms.selectors import published_versions, versions_in_force
@@ -34,12 +35,12 @@ class ChecklistViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def list(self, request, *args, **kwargs):
         phase = None
-        raw = request.query_params.get("phase")
-        if raw:
-            phase = Phase.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        phase_id = query_id(request.query_params, "phase")
+        if phase_id is not None:
+            phase = Phase.objects.filter(pk=phase_id).first()
             if phase is None:
                 raise serializers.ValidationError(
-                    {"phase": [_("There is no phase with the id “%(id)s”.") % {"id": raw}]}
+                    {"phase": [_("There is no phase with the id “%(id)s”.") % {"id": phase_id}]}
                 )
         versions = versions_in_force(category=request.query_params.get("category") or None, phase=phase)
         return Response(self.get_serializer(versions, many=True).data)

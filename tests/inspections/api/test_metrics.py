@@ -100,6 +100,9 @@ def test_api_refuses_volunteers_and_anonymous_callers(client_for, api_client, wo
         ({"start": "2026-02-28", "end": "2026-02-01"}, "end", "before it starts (2026-02-28)"),
         ({"start": "2025-01-01", "end": "2026-01-02"}, "end", "367 days long; choose at most 366 days"),
         ({**FEBRUARY, "group": "street"}, "group", "Group by “unit” or “community”, not “street”."),
+        ({"start": "9999-01-01", "end": "9999-12-31"}, "start", "between 2000-01-01 and 2099-12-31"),
+        ({"start": "0001-01-01", "end": "0001-12-31"}, "start", "between 2000-01-01 and 2099-12-31"),
+        ({"start": "2099-12-01", "end": "2100-01-31"}, "end", "between 2000-01-01 and 2099-12-31"),
     ],
 )
 def test_api_bad_parameters_are_400_with_a_clear_message(client_for, world, params, field, message):

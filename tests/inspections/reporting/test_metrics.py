@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from inspections.models import Task, TaskStatus
 from inspections.rectification.workdays import WorkCalendar
-from inspections.reporting.metrics import Grouping, Period, checked_period, task_metrics
+from inspections.reporting.metrics import FIRST_DAY, LAST_DAY, Grouping, Period, checked_period, task_metrics
 from inspections.selectors import tasks_for_user
 from tests.inspections.reporting.scenario import (
     EAST,
@@ -114,6 +114,22 @@ def test_the_period_is_checked():
         checked_period(dt.date(2025, 1, 1), dt.date(2026, 1, 2))
     with pytest.raises(ValidationError, match="before it starts"):
         checked_period(dt.date(2026, 2, 2), dt.date(2026, 2, 1))
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [
+        (dt.date(1999, 12, 31), dt.date(2000, 1, 31), "start"),
+        (dt.date(2099, 12, 1), dt.date(2100, 1, 1), "end"),
+        (dt.date(1, 1, 1), dt.date(1, 12, 31), "start"),
+        (dt.date(9999, 1, 1), dt.date(9999, 12, 31), "start"),
+    ],
+)
+def test_days_outside_the_supported_range_are_refused_naming_the_field(start, end, field):
+    with pytest.raises(ValidationError) as refused:
+        checked_period(start, end)
+    assert list(refused.value.message_dict) == [field]
+    assert checked_period(FIRST_DAY, FIRST_DAY).days == checked_period(LAST_DAY, LAST_DAY).days == 1
 
 
 def test_only_visible_tasks_are_counted(world, february):

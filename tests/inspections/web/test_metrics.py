@@ -93,6 +93,16 @@ def test_page_explains_bad_periods(client, world):
     assert 'data-testid="metrics-table"' not in page and 'data-testid="csv"' not in page
 
 
+@pytest.mark.parametrize(("start", "end"), [("9999-01-01", "9999-12-31"), ("0001-01-01", "0001-12-31")])
+def test_page_explains_days_outside_the_supported_range(client, world, start, end):
+    client.force_login(world.users.manager)
+    response = client.get(PAGE, {"start": start, "end": end}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The first day must lie between 2000-01-01 and 2099-12-31." in page
+    assert 'data-testid="metrics-table"' not in page
+
+
 def test_page_refuses_volunteers_and_sends_anonymous_people_to_sign_in(client, world):
     assert client.get(PAGE)["Location"].startswith("/accounts/login/")
     client.force_login(world.users.volunteer)

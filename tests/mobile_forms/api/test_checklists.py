@@ -106,11 +106,16 @@ def test_filters_by_category_and_phase(client_for, world, versions):
     assert ids(client.get(f"/api/checklists/?phase={self_check.pk}&category=bus_stop")) == [str(generic_v2.pk)]
 
 
-@pytest.mark.parametrize("value", ["999999", "abc"])
-def test_an_unknown_phase_is_a_400(client_for, world, versions, value):
-    response = client_for(world.users.inspector).get(f"/api/checklists/?phase={value}")
+def test_an_unknown_phase_is_a_400(client_for, world, versions):
+    response = client_for(world.users.inspector).get("/api/checklists/?phase=999999")
     assert response.status_code == 400
-    assert response.json() == {"phase": [f"There is no phase with the id “{value}”."]}
+    assert response.json() == {"phase": ["There is no phase with the id “999999”."]}
+
+
+def test_a_phase_that_is_not_a_number_is_a_400(client_for, world, versions):
+    response = client_for(world.users.inspector).get("/api/checklists/?phase=abc")
+    assert response.status_code == 400
+    assert response.json() == {"phase": ["Give an id: a whole number from 1 to 9223372036854775807, not “abc”."]}
 
 
 def test_a_superseded_version_is_still_served_by_id(client_for, world, versions):
@@ -139,3 +144,15 @@ def test_the_list_is_read_only(client_for, world, versions):
     client = client_for(world.users.manager)
     assert client.post("/api/checklists/", {}, format="json").status_code == 405
     assert client.delete(f"/api/checklists/{versions[0].pk}/").status_code == 405
+
+
+@pytest.mark.parametrize("value", ["²", str(2**70), "-1", "0"])
+def test_a_phase_that_is_no_id_is_400_naming_the_field(client_for, world, versions, value):
+    response = client_for(world.users.inspector).get("/api/checklists/", {"phase": value})
+    assert response.status_code == 400, response.content
+    assert "whole number" in response.json()["phase"][0]
+
+
+def test_empty_values_are_ignored_as_if_not_given(client_for, world, versions):
+    client = client_for(world.users.inspector)
+    assert ids(client.get("/api/checklists/", {"phase": "", "category": ""})) == ids(client.get("/api/checklists/"))

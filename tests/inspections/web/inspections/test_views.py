@@ -271,3 +271,11 @@ def test_both_languages_render(client, world, east):
     assert re.search(r'<span class="yes">是</span>', detail) and re.search(r'<span class="no">否</span>', detail)
     english = client.get(f"{LIST}{east['stall']}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Taken far from the finding" in english and "Street vending" in english
+
+
+@pytest.mark.parametrize("value", ["²", str(2**70), "-" + str(2**70)])
+def test_filters_with_values_no_id_can_have_show_the_page_with_the_error(client, world, value):
+    client.force_login(world.users.manager)
+    response = client.get(LIST, {"campaign": value, "phase": value, "jurisdiction": value}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()

@@ -154,3 +154,11 @@ def test_the_list_is_paginated_in_a_bounded_number_of_queries(client, world, pha
 def test_a_bad_queue_falls_back_to_the_first(client, world, submitted):
     page = get(client, world.users.manager, queue="nonsense")
     assert shown(page) == {str(submitted.pk)}
+
+
+@pytest.mark.parametrize("value", ["²", str(2**70), "-" + str(2**70)])
+def test_filters_with_values_no_id_can_have_show_the_page_with_the_error(client, world, west_task, value):
+    client.force_login(world.users.manager)
+    response = client.get(LIST, {"queue": "all", "unit": value, "jurisdiction": value}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
