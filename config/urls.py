@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -47,5 +45,5 @@ urlpatterns = [
     path("api/", include(mobile_forms_api.urlpatterns)),
     path("api/", include(router.urls)),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Nothing serves MEDIA_ROOT, not even under DEBUG: originals carry EXIF GPS and display copies are named after the
+# photo's id, so photos are read only through the permission-checked views of /api/photos/.

@@ -11,6 +11,15 @@ def scope_root(user) -> Jurisdiction | None:
     return user.scope_root() if user.is_authenticated else None
 
 
+def in_scope(user, jurisdiction: Jurisdiction | None) -> bool:
+    """The jurisdiction lies in the subtree this person sees (an administrator's is everywhere; nobody's else
+    reaches a place outside every jurisdiction)."""
+    if is_admin(user):
+        return True
+    root = scope_root(user)
+    return root is not None and jurisdiction is not None and jurisdiction.code.startswith(root.code)
+
+
 def jurisdictions_for_user(user) -> QuerySet[Jurisdiction]:
     qs = Jurisdiction.objects.all()
     if is_admin(user):

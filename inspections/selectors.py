@@ -8,6 +8,7 @@ from geo.geodesy import degrees_for_metres, distance_m
 from geo.models import Unit
 from geo.selectors import scope_root, units_for_user
 from inspections.models import Finding, Inspection, Photo, Task
+from inspections.permissions import can_view_tasks
 
 
 def _own_or_in_area(user, own: Q) -> Q:
@@ -44,13 +45,14 @@ def findings_for_user(user) -> QuerySet[Finding]:
 
 
 def tasks_for_user(user) -> QuerySet[Task]:
-    """A unit's members see their unit's tasks; inspectors and managers their area's, and those of their findings."""
+    """A unit's members see their unit's tasks; inspectors and managers their area's, and those of their findings.
+    Whoever the task pages refuse (`can_view_tasks`: volunteers) sees none, not even those of their own findings."""
     qs = Task.objects.select_related(
         "finding__problem_type", "finding__inspection__inspector", "hotspot", "jurisdiction", "unit"
     )
     if is_admin(user):
         return qs
-    if not user.is_authenticated:
+    if not can_view_tasks(user):
         return qs.none()
     if is_rectifier(user):
         return qs.filter(unit_id=user.unit_id) if user.unit_id else qs.none()

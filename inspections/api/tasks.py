@@ -10,16 +10,19 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
+    extend_schema_view,
     inline_serializer,
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from geo.validation import clean_point
@@ -31,6 +34,7 @@ from inspections.api.serializers import (
     TransitionSerializer,
 )
 from inspections.models import Photo, PhotoRole, Task, TaskEvent, TaskStatus
+from inspections.permissions import can_view_tasks
 from inspections.rectification.geofence import geofence_radius_m
 from inspections.rectification.tasks import allowed_moves, task_transition
 from inspections.rectification.workflow import (
@@ -267,17 +271,50 @@ TRANSITION_REFUSED = inline_serializer(
     },
 )
 
+TRANSITION_FORBIDDEN = inline_serializer(
+    "TransitionForbidden",
+    {
+        "detail": serializers.CharField(),
+        "status": serializers.ChoiceField(choices=TaskStatus.choices, required=False),
+        "allowed_transitions": serializers.ListField(child=serializers.CharField(), required=False),
+    },
+)
+"""A 403 carries the task's state and the caller's moves, except to someone who sees no tasks (a volunteer)."""
+
+
+class CanViewTasks(BasePermission):
+    """The same people as the task pages (`can_view_tasks`); anyone else, a volunteer say, is refused outright."""
+
+    message = gettext_lazy(
+        "Tasks are open to managers, inspectors and the members of rectification units only: follow your "
+        "reports under /api/findings/."
+    )
+
+    def has_permission(self, request, view) -> bool:
+        return can_view_tasks(request.user)
+
+
+NOT_YOURS = OpenApiResponse(description="Volunteers (and anyone the task pages refuse) see no tasks at all.")
+
 
 @extend_schema(
     parameters=[
         OpenApiParameter("near", OpenApiTypes.STR, description="`<lon>,<lat>`: nearest first, with `distance_m`.")
     ]
 )
+@extend_schema_view(
+    list=extend_schema(responses={200: TaskSerializer(many=True), 403: NOT_YOURS}),
+    retrieve=extend_schema(
+        responses={200: TaskDetailSerializer, 403: NOT_YOURS, 404: OpenApiResponse(description="No such task for you.")}
+    ),
+)
 class TaskViewSet(viewsets.ReadOnlyModelViewSet):
-    """Rectification tasks: a unit member sees the unit's; inspectors and managers those of their area.
+    """Rectification tasks: a unit member sees the unit's; inspectors and managers those of their area. Volunteers
+    are refused (403), as on the task pages.
 
     Ordered by deadline (the earliest first), or by distance with `near`."""
 
+    permission_classes = [IsAuthenticated, CanViewTasks]
     filterset_class = TaskFilter
     lookup_value_regex = "[0-9a-fA-F-]{36}"
 
@@ -299,7 +336,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         responses={
             200: TaskDetailSerializer,
             400: OpenApiResponse(description="A missing or wrong detail: note, unit, deadline, position, photos."),
-            403: OpenApiResponse(TRANSITION_REFUSED, description="This move is not yours to make."),
+            403: OpenApiResponse(TRANSITION_FORBIDDEN, description="This move is not yours to make."),
             404: OpenApiResponse(description="No such task for you."),
             409: OpenApiResponse(TRANSITION_REFUSED, description="The task's state does not allow this move."),
         },

@@ -98,12 +98,45 @@ def test_route_answers_unit_jurisdiction_and_rule(client_for, world):
     assert body["hotspot"] is None
     on_stall = client_for(world.users.volunteer).get("/api/route/?lon=116.23&lat=39.845").json()
     assert (on_stall["rule"], on_stall["hotspot"]["name"]) == ("hotspot", "东街摊点")
-    nowhere = client_for(world.users.manager).get("/api/route/?lon=100&lat=30").json()
+    nowhere = client_for(world.users.admin).get("/api/route/?lon=100&lat=30").json()
     assert nowhere == {"unit": None, "jurisdiction": None, "rule": "unrouted", "hotspot": None}
 
 
 def test_route_is_refused_to_rectifiers(client_for, world):
     assert client_for(world.users.rectifier).get("/api/route/?lon=116.207&lat=39.847").status_code == 403
+
+
+def test_route_is_refused_to_a_person_without_an_area(client_for, world):
+    response = client_for(world.users.nobody).get("/api/route/?lon=116.207&lat=39.847")
+    assert response.status_code == 403
+    assert "no area" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("who", "lon", "lat"),
+    [
+        ("west_manager", 116.23, 39.845),  # the east community's stall
+        ("east_inspector", 116.207, 39.847),  # the west community's compound
+        ("manager", 100, 30),  # outside the district
+        ("volunteer", 116.25, 39.85),  # just east of the area
+    ],
+)
+def test_route_refuses_a_point_outside_the_callers_area(client_for, world, who, lon, lat):
+    response = client_for(getattr(world.users, who)).get(f"/api/route/?lon={lon}&lat={lat}")
+    assert response.status_code == 403
+    assert "outside your area" in response.json()["detail"]
+
+
+def test_route_refusals_are_translated(client_for, world):
+    outside = client_for(world.users.west_manager, language="zh-hans").get("/api/route/?lon=116.23&lat=39.845")
+    assert "辖区" in outside.json()["detail"]
+    nowhere = client_for(world.users.nobody, language="zh-hans").get("/api/route/?lon=116.207&lat=39.847")
+    assert "辖区" in nowhere.json()["detail"]
+
+
+def test_route_answers_inside_the_callers_own_community(client_for, world):
+    body = client_for(world.users.east_inspector).get("/api/route/?lon=116.23&lat=39.845").json()
+    assert (body["rule"], body["jurisdiction"]["code"]) == ("hotspot", "110106016002")
 
 
 @pytest.mark.parametrize("query", ["", "?lon=116.2", "?lon=abc&lat=39.8", "?lon=116.2&lat=95", "?lon=-181&lat=39"])

@@ -87,3 +87,25 @@ def test_anonymous_callers_are_asked_to_authenticate(api_client, people, notifie
     assert api_client.post(f"{URL}{some.pk}/read/").status_code == 401
     assert api_client.post(f"{URL}read-all/").status_code == 401
     assert Notification.objects.filter(read_at__isnull=False).count() == 0
+
+
+def test_the_task_filter_tells_no_foreign_task_from_a_random_id(client_for, people, notified):
+    """A member of the west unit and the west manager filter by an east task: the same empty page as a random id,
+    so the filter does not tell which task ids exist."""
+    import uuid
+
+    _, east_task = notified
+    for user in (people.west_member, people.west_manager):
+        client = client_for(user)
+        foreign = client.get(URL, {"task": str(east_task.pk)})
+        random = client.get(URL, {"task": str(uuid.uuid4())})
+        assert (foreign.status_code, random.status_code) == (200, 200), user.username
+        assert foreign.json() == random.json() == {"count": 0, "next": None, "previous": None, "results": []}
+    mine = client_for(people.member).get(URL, {"task": str(east_task.pk)}).json()
+    assert mine["count"] == 2 and {item["task"] for item in mine["results"]} == {str(east_task.pk)}
+
+
+def test_a_task_filter_that_is_no_task_id_says_the_format(client_for, people, notified):
+    response = client_for(people.member).get(URL, {"task": "42"})
+    assert response.status_code == 400
+    assert "task" in response.json()

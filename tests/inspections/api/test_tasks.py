@@ -6,6 +6,8 @@ import pytest
 
 from accounts.models import Role
 from inspections.models import Task, TaskEvent, TaskStatus
+from inspections.permissions import can_view_tasks
+from inspections.selectors import tasks_for_user
 from tests.factories import UserFactory
 from tests.inspections.conftest import as_upload, photo_bytes
 from tests.inspections.task_builders import after_photo, make_task
@@ -44,6 +46,33 @@ def test_each_role_lists_only_the_tasks_it_may_see(world, client_for, west_task,
     }
     for user, expected in expectations.items():
         assert ids(client_for(user).get("/api/tasks/")) == expected, user.username
+
+
+def test_volunteers_are_refused_the_tasks_even_of_their_own_findings(world, client_for, phase):
+    """A volunteer's finding opens a task in the volunteer's area: neither the list, the task nor a move is theirs."""
+    task = make_task(world, phase, user=world.users.volunteer)
+    client = client_for(world.users.volunteer)
+    for response in (
+        client.get("/api/tasks/"),
+        client.get(f"/api/tasks/{task.pk}/"),
+        transition(client, task, action="verify"),
+    ):
+        assert response.status_code == 403
+        assert "managers, inspectors" in response.json()["detail"]
+    assert not tasks_for_user(world.users.volunteer).exists()
+    assert TaskEvent.objects.filter(task=task).count() == 1  # only the registration
+    chinese = client_for(world.users.volunteer, language="zh-hans").get("/api/tasks/").json()["detail"]
+    assert "志愿者" in chinese or "巡查员" in chinese
+
+
+def test_the_api_and_the_pages_let_in_the_same_people(world, client_for, west_task):
+    from django.test import Client
+
+    for user in vars(world.users).values():
+        page = Client()
+        page.force_login(user)
+        assert (client_for(user).get("/api/tasks/").status_code == 403) == (page.get("/tasks/").status_code == 403)
+        assert (client_for(user).get("/api/tasks/").status_code == 403) == (not can_view_tasks(user)), user.username
 
 
 def test_anonymous_callers_are_asked_to_sign_in(api_client, west_task):
