@@ -20,6 +20,8 @@ from inspections.errors import Conflict
 from inspections.evidence.inspections import (
     FindingInput,
     InspectionInput,
+    check_bounds,
+    check_finding_place,
     check_in_district,
     check_listed_once,
     check_phase,
@@ -85,6 +87,7 @@ def check_inspections(user, candidates: list[InspectionCandidate]) -> None:
             if data.hotspot is not None and data.hotspot.pk not in usable:
                 raise ValidationError("hotspot")
             check_phase(data)
+            check_bounds(data)
             c.location = clean_wgs84_point(inspection_anchor(data))
             c.position = clean_wgs84_point(data.position) if data.position is not None else None
             c.finding_points = [clean_wgs84_point(finding_anchor(item, c.location)) for item in data.findings]
@@ -105,9 +108,16 @@ def check_inspections(user, candidates: list[InspectionCandidate]) -> None:
         except ValidationError:
             c.valid = False
     live = [c for c in live if c.valid]
-    in_scope = set(
-        jurisdictions_for_user(user).filter(pk__in={c.jurisdiction_id for c in live}).values_list("pk", flat=True)
-    )
+    in_scope = _in_scope(user, {j for c in live for j in [c.jurisdiction_id, *c.finding_jurisdiction_ids]})
+    for c in live:
+        try:
+            for k, (point, jurisdiction_id) in enumerate(
+                zip(c.finding_points, c.finding_jurisdiction_ids, strict=True)
+            ):
+                check_finding_place(point, jurisdiction_id in in_scope, c.data.hotspot, f"findings[{k}].location")
+        except ValidationError:
+            c.valid = False
+    live = [c for c in live if c.valid]
     finding_ids = [item.id for c in live for item in c.data.findings]
     taken = set(Finding.objects.filter(pk__in=finding_ids).values_list("pk", flat=True)) if finding_ids else set()
     for c in live:
@@ -166,6 +176,13 @@ def check_findings(user, candidates: list[FindingCandidate]) -> None:
         except ValidationError:
             c.valid = False
     live = [c for c in live if c.valid]
+    in_scope = _in_scope(user, {c.jurisdiction_id for c in live})
+    for c in live:
+        try:
+            check_finding_place(c.point, c.jurisdiction_id in in_scope, c.inspection.hotspot, "location")
+        except ValidationError:
+            c.valid = False
+    live = [c for c in live if c.valid]
     built = build_findings(
         user,
         owners=[c.inspection for c in live],
@@ -175,6 +192,13 @@ def check_findings(user, candidates: list[FindingCandidate]) -> None:
     )
     for c, finding in zip(live, built, strict=True):
         c.finding, c.valid = finding, finding is not None
+
+
+def _in_scope(user, jurisdiction_ids: set) -> set:
+    """Which of these jurisdictions are in the person's scope: one query."""
+    if not jurisdiction_ids:
+        return set()
+    return set(jurisdictions_for_user(user).filter(pk__in=jurisdiction_ids).values_list("pk", flat=True))
 
 
 def build_findings(user, *, owners, inputs, points, jurisdictions) -> list[Finding | None]:

@@ -173,7 +173,7 @@ def _submit_findings(user, items: list[FindingItem]) -> list[ItemResult]:
     results: list[ItemResult | None] = [None] * len(items)
     firsts, repeats = _first_occurrences([item.finding.id for item in items])
     stored = stored_findings([items[i].finding.id for i in firsts], with_inspector=True)
-    inspections = Inspection.objects.in_bulk(
+    inspections = Inspection.objects.select_related("hotspot").in_bulk(
         {items[i].inspection_id for i in firsts if items[i].finding.id not in stored}
     )
     candidates = []
