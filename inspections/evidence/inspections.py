@@ -138,6 +138,20 @@ def check_bounds(data: InspectionInput) -> None:
         )
 
 
+def check_room_for_finding(inspection_id, carried: int) -> None:
+    """A finding added later still keeps its inspection within FINDINGS_MAX (`carried`: the findings it has)."""
+    if carried >= FINDINGS_MAX:
+        raise ValidationError(
+            {
+                "inspection": _(
+                    "Inspection %(id)s already carries %(count)d findings, and one inspection may carry at most "
+                    "%(max)d findings. Record this one in another inspection."
+                )
+                % {"id": inspection_id, "count": carried, "max": FINDINGS_MAX}
+            }
+        )
+
+
 def check_finding_place(point: Point, in_area: bool, hotspot: Hotspot | None, field_name: str) -> None:
     """Where a (clean, in-district) finding may lie: in the area of the person recording it (`in_area`: its
     jurisdiction is in their scope), and, for an inspection of a hotspot, within
@@ -345,6 +359,7 @@ def finding_add(
     inspection = check_parent_inspection(
         user, inspection_id, Inspection.objects.select_related("hotspot").filter(pk=inspection_id).first()
     )
+    check_room_for_finding(inspection.pk, inspection.findings.count())
     try:
         finding = _build_finding(user, inspection, data, 0, now)
     except ValidationError as exc:

@@ -3,15 +3,18 @@ their rows built.
 
 The rules are the single-item services' own (inspections.py: the anchor points, the phase, the district, how rows
 are built), called here item by item; only the database is asked set-based. An item found invalid is not given a
-reason here: submit.py hands it to the single-item service, whose error is the refusal's reason. The one refusal
-worked out here is the one no single item shows: a finding id claimed by two items of the batch.
+reason here: submit.py hands it to the single-item service, whose error is the refusal's reason. The refusals
+worked out here are the ones no single item shows: a finding id claimed by two items of the batch, and a finding
+beyond its inspection's bound once the batch's earlier findings for it are counted.
 """
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.db.models.expressions import DatabaseDefault
 
 from geo.routing import clean_wgs84_point, jurisdiction_ids, route_points
@@ -25,6 +28,7 @@ from inspections.evidence.inspections import (
     check_in_district,
     check_listed_once,
     check_phase,
+    check_room_for_finding,
     finding_anchor,
     finding_id_taken,
     inspection_anchor,
@@ -70,6 +74,7 @@ class FindingCandidate:
     inspection: Inspection
     data: FindingInput
     valid: bool = True
+    error: Exception | None = None  # a refusal worked out here (only the cross-item ones); else the service's
     point: Point | None = None
     jurisdiction_id: int | None = None
     finding: Finding | None = None
@@ -192,6 +197,29 @@ def check_findings(user, candidates: list[FindingCandidate]) -> None:
     )
     for c, finding in zip(live, built, strict=True):
         c.finding, c.valid = finding, finding is not None
+
+    # An inspection's findings stay within the bound, counting the ones this batch adds before (as finding_add
+    # one by one would count them once stored).
+    parents = {c.inspection.pk for c in candidates if c.valid}
+    carried = Counter(
+        dict(
+            Finding.objects.filter(inspection_id__in=parents)
+            .values("inspection_id")
+            .annotate(n=Count("pk"))
+            .values_list("inspection_id", "n")
+        )
+        if parents
+        else {}
+    )
+    for c in candidates:
+        if not c.valid:
+            continue
+        try:
+            check_room_for_finding(c.inspection.pk, carried[c.inspection.pk])
+        except ValidationError as exc:
+            c.valid, c.error = False, exc
+        else:
+            carried[c.inspection.pk] += 1
 
 
 def _in_scope(user, jurisdiction_ids: set) -> set:

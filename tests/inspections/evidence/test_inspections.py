@@ -168,3 +168,25 @@ def test_an_inspection_carries_a_bounded_number_of_findings_and_of_free_answers(
     big = {"note": "x" * FREE_ANSWERS_MAX_CHARS}
     errors = refused(world.users.inspector, submission(phase, hotspot=world.stall, answers=big))
     assert f"at most {FREE_ANSWERS_MAX_CHARS} characters" in errors["answers"][0]
+
+
+def test_findings_added_later_stop_at_the_bound_too(world, phase, settings, monkeypatch):
+    from inspections.evidence import inspections as module
+    from inspections.evidence.batch import FindingItem, Status, findings_submit_batch
+
+    monkeypatch.setattr(module, "FINDINGS_MAX", 3)
+    inspection, _ = inspection_submit(user=world.users.inspector, data=submission(phase, hotspot=world.stall))
+    problem = ProblemType.objects.get(code="illegal_ads")
+
+    def item():
+        return FindingInput(id=uuid.uuid4(), problem_type=problem)
+
+    finding_add(user=world.users.inspector, inspection_id=inspection.pk, data=item())
+    batch = [FindingItem(inspection.pk, item()) for _ in range(3)]
+    results = findings_submit_batch(user=world.users.inspector, items=batch)
+    assert [r.status for r in results] == [Status.CREATED, Status.CREATED, Status.REFUSED]
+    assert "at most 3 findings" in results[2].error.message_dict["inspection"][0]
+    with pytest.raises(ValidationError) as caught:
+        finding_add(user=world.users.inspector, inspection_id=inspection.pk, data=item())
+    assert caught.value.message_dict["inspection"] == results[2].error.message_dict["inspection"]
+    assert Finding.objects.filter(inspection=inspection).count() == Task.objects.count() == 3
