@@ -193,6 +193,8 @@ ROUTING_HOTSPOT_RADIUS_M = float(os.environ.get("ROUTING_HOTSPOT_RADIUS_M", "50"
 
 # Findings and photos.
 DUPLICATE_FINDING_RADIUS_M = float(os.environ.get("DUPLICATE_FINDING_RADIUS_M", "50"))
+# A finding of an inspection of a hotspot lies within this distance of the hotspot (0 inside its outline).
+FINDING_MAX_DISTANCE_FROM_HOTSPOT_M = float(os.environ.get("FINDING_MAX_DISTANCE_FROM_HOTSPOT_M", "200"))
 # A fix is on site inside the hotspot's outline or within this radius of the finding (check-in, after-photos).
 TASK_GEOFENCE_RADIUS_M = float(os.environ.get("TASK_GEOFENCE_RADIUS_M", "50"))
 PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", str(25 * 1024 * 1024)))

@@ -9,6 +9,7 @@ serializers. Plain values only: the quick reading must not pay for building a se
 import math
 import re
 
+from inspections.evidence.inspections import FINDINGS_MAX, FREE_ANSWERS_MAX_CHARS, answers_size
 from inspections.models import Severity
 from inspections.rectification.workflow import NOTE_MAX_LENGTH, PHOTOS_MAX
 
@@ -21,6 +22,9 @@ ITEM_TYPES = (INSPECTION, FINDING, TASK_MOVE)
 MAX_ITEMS = 1000
 MAX_DEVICE = 64
 MAX_DESCRIPTION = 4000
+# One inspection's bounds are the evidence services' (which enforce them too).
+MAX_FINDINGS = FINDINGS_MAX
+MAX_FREE_ANSWERS = FREE_ANSWERS_MAX_CHARS  # characters of compact JSON, for answers without a checklist version
 # A task move's limits are the move table's.
 MAX_NOTE = NOTE_MAX_LENGTH
 MAX_MOVE_PHOTOS = PHOTOS_MAX
@@ -46,6 +50,11 @@ def is_lon_lat(lon, lat) -> bool:
 
 def is_accuracy(value) -> bool:
     return is_number(value) and value >= MIN_ACCURACY
+
+
+def is_free_answers(value: dict) -> bool:
+    """Answers without a checklist version within their size."""
+    return answers_size(value) <= MAX_FREE_ANSWERS
 
 
 def is_description(value: str) -> bool:

@@ -1,6 +1,8 @@
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -8,6 +10,8 @@ from geo.models import Hotspot, Unit
 from geo.validation import clean_point
 from inspections.api.contract import (
     MAX_DESCRIPTION,
+    MAX_FINDINGS,
+    MAX_FREE_ANSWERS,
     MAX_LAT,
     MAX_LON,
     MAX_MOVE_PHOTOS,
@@ -15,6 +19,8 @@ from inspections.api.contract import (
     MIN_ACCURACY,
     MIN_LAT,
     MIN_LON,
+    answers_size,
+    is_free_answers,
 )
 from inspections.evidence.inspections import FindingInput, InspectionInput
 from inspections.models import Campaign, Finding, Inspection, Phase, Photo, PhotoRole, ProblemType, Severity
@@ -71,12 +77,24 @@ class PositionSerializer(serializers.Serializer):
         return Point(values["lon"], values["lat"], srid=4326), values.get("accuracy")
 
 
+class BoundedListSerializer(serializers.ListSerializer):
+    """A list of nested items whose `max_length` the OpenAPI schema shows as maxItems (drf-spectacular reads a
+    list's bound from its validators only; the bound itself is checked before the items are read)."""
+
+    def get_validators(self):
+        bound = [MaxLengthValidator(self.max_length)] if self.max_length is not None else []
+        return [*super().get_validators(), *bound]
+
+
 class FindingInputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     problem_type = serializers.SlugRelatedField(slug_field="code", queryset=ProblemType.objects.filter(active=True))
     severity = serializers.ChoiceField(choices=Severity.choices, required=False, allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True, max_length=MAX_DESCRIPTION)
     location = LonLatSerializer(required=False, allow_null=True, help_text="Defaults to the hotspot.")
+
+    class Meta:
+        list_serializer_class = BoundedListSerializer
 
     @staticmethod
     def finding_input(data: dict) -> FindingInput:
@@ -98,13 +116,41 @@ class InspectionInputSerializer(serializers.Serializer):
     ended_at = serializers.DateTimeField(required=False, allow_null=True)
     location = LonLatSerializer(required=False, allow_null=True, help_text="For a free inspection without hotspot.")
     position = PositionSerializer(required=False, allow_null=True, help_text="Device position and its accuracy.")
-    answers = serializers.JSONField(required=False)
-    findings = FindingInputSerializer(many=True, required=False)
+    answers = serializers.JSONField(
+        required=False,
+        help_text=f"Question → answer. Without a checklist version at most {MAX_FREE_ANSWERS} characters as compact "
+        "JSON.",
+    )
+    findings = FindingInputSerializer(
+        many=True,
+        required=False,
+        max_length=MAX_FINDINGS,
+        error_messages={
+            "max_length": gettext_lazy(
+                "An inspection may carry at most {max_length} findings; record the others in another inspection."
+            )
+        },
+        help_text="Each must lie in the caller's area and, for an inspection of a hotspot, within "
+        "FINDING_MAX_DISTANCE_FROM_HOTSPOT_M of it.",
+    )
 
     def validate_answers(self, value):
         if not isinstance(value, dict):
             raise serializers.ValidationError("answers must be an object of question → answer.")
         return value
+
+    def validate(self, attrs):
+        answers = attrs.get("answers")
+        if answers and attrs.get("checklist_version") is None and not is_free_answers(answers):
+            raise serializers.ValidationError(
+                {
+                    "answers": _(
+                        "Answers without a checklist version may take at most %(max)d characters; these take %(size)d."
+                    )
+                    % {"max": MAX_FREE_ANSWERS, "size": answers_size(answers)}
+                }
+            )
+        return attrs
 
     def to_input(self) -> InspectionInput:
         data = self.validated_data

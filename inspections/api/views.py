@@ -74,6 +74,11 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         responses={
             201: InspectionSerializer,
             200: OpenApiResponse(InspectionSerializer, description="That id was already stored: the stored record."),
+            400: OpenApiResponse(
+                description="Bad fields; a finding outside the caller's area or farther than "
+                "FINDING_MAX_DISTANCE_FROM_HOTSPOT_M from the inspected hotspot; more findings or larger answers "
+                "than the limits shown on the request. Nothing is stored."
+            ),
             409: OpenApiResponse(description="The id belongs to someone else's inspection or finding."),
         },
     )

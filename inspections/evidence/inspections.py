@@ -4,10 +4,12 @@ The rules (which point an item is anchored to, the phase, the district, the stor
 are built) have one home here, public, and the batch path (batch/) calls them rather than restating them.
 """
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import shapely
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from geo.geodesy import distance_to_shape_m
 from geo.models import Hotspot
 from geo.routing import resolve_jurisdiction, route_point
 from geo.selectors import hotspots_for_user, jurisdictions_for_user
@@ -24,6 +27,10 @@ from inspections.models import Finding, Inspection, Phase, ProblemType
 from inspections.permissions import can_submit_inspection
 from inspections.rectification.tasks import tasks_register
 from inspections.selectors import likely_duplicate
+
+# The bounds of one submission (the wire contract, inspections/api/contract.py, declares the same).
+FINDINGS_MAX = 100
+FREE_ANSWERS_MAX_CHARS = 20_000  # answers without a checklist version, as compact JSON
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,79 @@ def check_in_district(point: Point, jurisdiction, field_name: str) -> None:
             {
                 field_name: _("The location (%(lon).6f, %(lat).6f) is outside every jurisdiction of the district.")
                 % {"lon": point.x, "lat": point.y}
+            }
+        )
+
+
+def answers_size(answers) -> int:
+    """The size of answers as the bound counts it: characters of their compact JSON."""
+    return len(json.dumps(answers, ensure_ascii=False, separators=(",", ":")))
+
+
+def check_bounds(data: InspectionInput) -> None:
+    """One submission carries at most FINDINGS_MAX findings, and answers without a checklist version (which no
+    version's questions bound) at most FREE_ANSWERS_MAX_CHARS."""
+    if len(data.findings) > FINDINGS_MAX:
+        raise ValidationError(
+            {
+                "findings": _(
+                    "An inspection may carry at most %(max)d findings; this one has %(count)d. Record the others "
+                    "in another inspection."
+                )
+                % {"max": FINDINGS_MAX, "count": len(data.findings)}
+            }
+        )
+    if data.checklist_version is None and answers_size(data.answers) > FREE_ANSWERS_MAX_CHARS:
+        raise ValidationError(
+            {
+                "answers": _(
+                    "Answers without a checklist version may take at most %(max)d characters; these take %(size)d."
+                )
+                % {"max": FREE_ANSWERS_MAX_CHARS, "size": answers_size(data.answers)}
+            }
+        )
+
+
+def check_room_for_finding(inspection_id, carried: int) -> None:
+    """A finding added later still keeps its inspection within FINDINGS_MAX (`carried`: the findings it has)."""
+    if carried >= FINDINGS_MAX:
+        raise ValidationError(
+            {
+                "inspection": _(
+                    "Inspection %(id)s already carries %(count)d findings, and one inspection may carry at most "
+                    "%(max)d findings. Record this one in another inspection."
+                )
+                % {"id": inspection_id, "count": carried, "max": FINDINGS_MAX}
+            }
+        )
+
+
+def check_finding_place(point: Point, in_area: bool, hotspot: Hotspot | None, field_name: str) -> None:
+    """Where a (clean, in-district) finding may lie: in the area of the person recording it (`in_area`: its
+    jurisdiction is in their scope), and, for an inspection of a hotspot, within
+    FINDING_MAX_DISTANCE_FROM_HOTSPOT_M of the hotspot's geometry (0 inside it)."""
+    if not in_area:
+        raise ValidationError(
+            {
+                field_name: _(
+                    "The finding at (%(lon).6f, %(lat).6f) lies outside the area you are assigned to; findings "
+                    "there are recorded by that area's inspectors."
+                )
+                % {"lon": point.x, "lat": point.y}
+            }
+        )
+    if hotspot is None:
+        return
+    limit = settings.FINDING_MAX_DISTANCE_FROM_HOTSPOT_M
+    distance = distance_to_shape_m(point.x, point.y, shapely.from_wkb(bytes(hotspot.geometry.wkb)))
+    if distance > limit:
+        raise ValidationError(
+            {
+                field_name: _(
+                    "The finding is %(distance)d m from the hotspot “%(hotspot)s”; findings of a hotspot's "
+                    "inspection lie within %(max)d m of it. Record it in a free inspection where it was seen."
+                )
+                % {"distance": round(distance), "hotspot": hotspot.name, "max": limit}
             }
         )
 
@@ -229,6 +309,7 @@ def inspection_submit(*, user, data: InspectionInput, now: datetime | None = Non
     if data.hotspot is not None and not usable_hotspots(user).filter(pk=data.hotspot.pk).exists():
         raise ValidationError({"hotspot": _("This hotspot is not active or not in your area.")})
     check_phase(data)
+    check_bounds(data)
     location, jurisdiction = _in_district(inspection_anchor(data), "location")
     if not jurisdictions_for_user(user).filter(pk=jurisdiction.pk).exists():
         raise ValidationError({"location": _("This place is outside the area you are assigned to.")})
@@ -275,7 +356,10 @@ def finding_add(
     existing = stored_finding(user, inspection_id, data.id)
     if existing is not None:
         return existing, False
-    inspection = check_parent_inspection(user, inspection_id, Inspection.objects.filter(pk=inspection_id).first())
+    inspection = check_parent_inspection(
+        user, inspection_id, Inspection.objects.select_related("hotspot").filter(pk=inspection_id).first()
+    )
+    check_room_for_finding(inspection.pk, inspection.findings.count())
     try:
         finding = _build_finding(user, inspection, data, 0, now)
     except ValidationError as exc:
@@ -298,6 +382,8 @@ def finding_add(
 def _build_finding(user, inspection: Inspection, item: FindingInput, index: int, now: datetime) -> Finding:
     field_name = f"findings[{index}].location"
     location, jurisdiction = _in_district(finding_anchor(item, inspection.location), field_name)
+    in_area = jurisdictions_for_user(user).filter(pk=jurisdiction.pk).exists()
+    check_finding_place(location, in_area, inspection.hotspot, field_name)
     if Finding.objects.filter(pk=item.id).exclude(inspection_id=inspection.pk).exists():
         raise finding_id_taken(item.id)
     route = route_point(location)

@@ -13,7 +13,10 @@ class SyncView(APIView):
 
     Always 200 with one result per item ("created", "existing" or "refused" with a reason) unless the envelope
     itself is malformed (400). Replays answer "existing" and store nothing new. Items a person's role may not send
-    (a rectifier's inspections) are refused one by one, and kept for managers like every refused item.
+    (a rectifier's inspections) are refused one by one, and kept for managers like every refused item. An inspection
+    or finding is read like `POST /api/inspections/`: one with a finding outside the person's area or too far from
+    the inspected hotspot, too many findings or too large answers is refused with that reason, and nothing of it is
+    stored.
 
     Conflicts: an inspection stored before, sent with other content (edited on a second device), keeps the stored
     version and the other is recorded for managers; its findings that the server does not have yet are added to the

@@ -18,7 +18,16 @@ from django.utils.translation import gettext as _
 
 from geo.models import Hotspot
 from geo.routing import wgs84_point
-from inspections.api.contract import FINDING, INSPECTION, SEVERITIES, is_accuracy, is_description, is_lon_lat
+from inspections.api.contract import (
+    FINDING,
+    INSPECTION,
+    MAX_FINDINGS,
+    SEVERITIES,
+    is_accuracy,
+    is_description,
+    is_free_answers,
+    is_lon_lat,
+)
 from inspections.evidence.batch import FindingItem
 from inspections.evidence.inspections import FindingInput, InspectionInput
 from inspections.models import Phase, ProblemType
@@ -102,8 +111,10 @@ class Parser:
         if not isinstance(answers, dict):
             raise Unusual
         version = item.get("checklist_version")
+        if version is None and not is_free_answers(answers):
+            raise Unusual
         findings = item.get("findings", [])
-        if not isinstance(findings, list):
+        if not isinstance(findings, list) or len(findings) > MAX_FINDINGS:
             raise Unusual
         return InspectionInput(
             id=_uuid(item.get("id")),

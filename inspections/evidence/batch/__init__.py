@@ -10,7 +10,8 @@ with the batch):
 
 - one query for the ids already stored (and their content, to tell a replay from a second, different version:
   `replays`);
-- one query for the hotspots the person may use, one for the jurisdictions in their scope (`candidates`);
+- one query for the hotspots the person may use, one for the jurisdictions in their scope (the items' and their
+  findings' places), one for the findings the inspections that findings are added to already carry (`candidates`);
 - the deepest jurisdiction of every point, and routing (`geo.routing.jurisdiction_ids`, `geo.routing.route_points`:
   the process's shared `RoutingIndex` where the backend offers one, else one over just what the points can reach);
 - likely duplicates: one query for the open findings near any of the batch's findings, then the same nearest-first

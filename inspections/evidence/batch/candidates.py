@@ -3,15 +3,18 @@ their rows built.
 
 The rules are the single-item services' own (inspections.py: the anchor points, the phase, the district, how rows
 are built), called here item by item; only the database is asked set-based. An item found invalid is not given a
-reason here: submit.py hands it to the single-item service, whose error is the refusal's reason. The one refusal
-worked out here is the one no single item shows: a finding id claimed by two items of the batch.
+reason here: submit.py hands it to the single-item service, whose error is the refusal's reason. The refusals
+worked out here are the ones no single item shows: a finding id claimed by two items of the batch, and a finding
+beyond its inspection's bound once the batch's earlier findings for it are counted.
 """
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.db.models.expressions import DatabaseDefault
 
 from geo.routing import clean_wgs84_point, jurisdiction_ids, route_points
@@ -20,9 +23,12 @@ from inspections.errors import Conflict
 from inspections.evidence.inspections import (
     FindingInput,
     InspectionInput,
+    check_bounds,
+    check_finding_place,
     check_in_district,
     check_listed_once,
     check_phase,
+    check_room_for_finding,
     finding_anchor,
     finding_id_taken,
     inspection_anchor,
@@ -68,6 +74,7 @@ class FindingCandidate:
     inspection: Inspection
     data: FindingInput
     valid: bool = True
+    error: Exception | None = None  # a refusal worked out here (only the cross-item ones); else the service's
     point: Point | None = None
     jurisdiction_id: int | None = None
     finding: Finding | None = None
@@ -85,6 +92,7 @@ def check_inspections(user, candidates: list[InspectionCandidate]) -> None:
             if data.hotspot is not None and data.hotspot.pk not in usable:
                 raise ValidationError("hotspot")
             check_phase(data)
+            check_bounds(data)
             c.location = clean_wgs84_point(inspection_anchor(data))
             c.position = clean_wgs84_point(data.position) if data.position is not None else None
             c.finding_points = [clean_wgs84_point(finding_anchor(item, c.location)) for item in data.findings]
@@ -105,9 +113,16 @@ def check_inspections(user, candidates: list[InspectionCandidate]) -> None:
         except ValidationError:
             c.valid = False
     live = [c for c in live if c.valid]
-    in_scope = set(
-        jurisdictions_for_user(user).filter(pk__in={c.jurisdiction_id for c in live}).values_list("pk", flat=True)
-    )
+    in_scope = _in_scope(user, {j for c in live for j in [c.jurisdiction_id, *c.finding_jurisdiction_ids]})
+    for c in live:
+        try:
+            for k, (point, jurisdiction_id) in enumerate(
+                zip(c.finding_points, c.finding_jurisdiction_ids, strict=True)
+            ):
+                check_finding_place(point, jurisdiction_id in in_scope, c.data.hotspot, f"findings[{k}].location")
+        except ValidationError:
+            c.valid = False
+    live = [c for c in live if c.valid]
     finding_ids = [item.id for c in live for item in c.data.findings]
     taken = set(Finding.objects.filter(pk__in=finding_ids).values_list("pk", flat=True)) if finding_ids else set()
     for c in live:
@@ -166,6 +181,13 @@ def check_findings(user, candidates: list[FindingCandidate]) -> None:
         except ValidationError:
             c.valid = False
     live = [c for c in live if c.valid]
+    in_scope = _in_scope(user, {c.jurisdiction_id for c in live})
+    for c in live:
+        try:
+            check_finding_place(c.point, c.jurisdiction_id in in_scope, c.inspection.hotspot, "location")
+        except ValidationError:
+            c.valid = False
+    live = [c for c in live if c.valid]
     built = build_findings(
         user,
         owners=[c.inspection for c in live],
@@ -175,6 +197,36 @@ def check_findings(user, candidates: list[FindingCandidate]) -> None:
     )
     for c, finding in zip(live, built, strict=True):
         c.finding, c.valid = finding, finding is not None
+
+    # An inspection's findings stay within the bound, counting the ones this batch adds before (as finding_add
+    # one by one would count them once stored).
+    parents = {c.inspection.pk for c in candidates if c.valid}
+    carried = Counter(
+        dict(
+            Finding.objects.filter(inspection_id__in=parents)
+            .values("inspection_id")
+            .annotate(n=Count("pk"))
+            .values_list("inspection_id", "n")
+        )
+        if parents
+        else {}
+    )
+    for c in candidates:
+        if not c.valid:
+            continue
+        try:
+            check_room_for_finding(c.inspection.pk, carried[c.inspection.pk])
+        except ValidationError as exc:
+            c.valid, c.error = False, exc
+        else:
+            carried[c.inspection.pk] += 1
+
+
+def _in_scope(user, jurisdiction_ids: set) -> set:
+    """Which of these jurisdictions are in the person's scope: one query."""
+    if not jurisdiction_ids:
+        return set()
+    return set(jurisdictions_for_user(user).filter(pk__in=jurisdiction_ids).values_list("pk", flat=True))
 
 
 def build_findings(user, *, owners, inputs, points, jurisdictions) -> list[Finding | None]:

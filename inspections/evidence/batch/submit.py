@@ -173,7 +173,7 @@ def _submit_findings(user, items: list[FindingItem]) -> list[ItemResult]:
     results: list[ItemResult | None] = [None] * len(items)
     firsts, repeats = _first_occurrences([item.finding.id for item in items])
     stored = stored_findings([items[i].finding.id for i in firsts], with_inspector=True)
-    inspections = Inspection.objects.in_bulk(
+    inspections = Inspection.objects.select_related("hotspot").in_bulk(
         {items[i].inspection_id for i in firsts if items[i].finding.id not in stored}
     )
     candidates = []
@@ -194,10 +194,12 @@ def _submit_findings(user, items: list[FindingItem]) -> list[ItemResult]:
 
     check_findings(user, candidates)
     for c in candidates:
-        if not c.valid:
+        if not c.valid and c.error is None:
             results[c.index] = _delegated(
                 lambda c=c: finding_add(user=user, inspection_id=c.inspection.pk, data=c.data), c.data.id
             )
+        elif not c.valid:
+            results[c.index] = ItemResult(c.data.id, Status.REFUSED, error=c.error)
     valid = [c for c in candidates if c.valid]
     mark_likely_duplicates([c.finding for c in valid])
     insert_new(Finding, [c.finding for c in valid], known_ewkb=known_ewkb)

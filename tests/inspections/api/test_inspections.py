@@ -2,7 +2,8 @@ import uuid
 
 import pytest
 
-from inspections.models import Finding, Inspection
+from inspections.api.contract import MAX_FINDINGS, MAX_FREE_ANSWERS
+from inspections.models import Finding, Inspection, Notification, Task
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +183,57 @@ def test_the_same_finding_id_twice_in_one_inspection_is_a_400_not_a_500(client_f
     assert response.status_code == 400
     assert "listed twice" in response.json()["findings"][0]
     assert Inspection.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("place", "words"),
+    [
+        ({"lon": 116.2195, "lat": 39.845}, "outside the area you are assigned to"),  # the west community
+        ({"lon": 116.5, "lat": 39.9}, "outside every jurisdiction"),
+        ({"lon": 116.2325, "lat": 39.845}, "from the hotspot"),  # about 214 m east of the stall
+    ],
+)
+def test_a_finding_out_of_place_is_400_and_nothing_is_stored(client_for, world, inspection_payload, place, words):
+    body = inspection_payload()
+    body["findings"].append({"id": str(uuid.uuid4()), "problem_type": "illegal_ads", "location": place})
+    response = client_for(world.users.east_inspector).post("/api/inspections/", body, format="json")
+    assert response.status_code == 400
+    assert words in response.json()["findings[1].location"][0]
+    assert not Inspection.objects.exists() and not Finding.objects.exists()
+    assert not Task.objects.exists() and not Notification.objects.exists()
+
+
+def test_just_within_the_distance_of_the_hotspot_is_stored(client_for, world, inspection_payload):
+    body = inspection_payload()
+    body["findings"][0]["location"] = {"lon": 116.2323, "lat": 39.845}  # about 197 m east of the stall
+    response = client_for(world.users.east_inspector).post("/api/inspections/", body, format="json")
+    assert response.status_code == 201, response.content
+
+
+def test_too_many_findings_or_too_large_answers_are_400_with_the_limit(client_for, world, inspection_payload):
+    client = client_for(world.users.inspector)
+    finding = inspection_payload()["findings"][0]
+    many = [{**finding, "id": str(uuid.uuid4())} for _ in range(MAX_FINDINGS + 1)]
+    response = client.post("/api/inspections/", inspection_payload(findings=many), format="json")
+    assert response.status_code == 400
+    assert f"{MAX_FINDINGS}" in str(response.json()["findings"])
+    big = {"note": "x" * MAX_FREE_ANSWERS}
+    response = client.post("/api/inspections/", inspection_payload(answers=big), format="json")
+    assert response.status_code == 400
+    assert f"at most {MAX_FREE_ANSWERS} characters" in response.json()["answers"][0]
+    assert not Inspection.objects.exists()
+
+
+def test_the_schema_shows_the_bounds(client_for, world):
+    schema = client_for(world.users.manager).get("/api/schema/?format=json").json()
+    body = schema["components"]["schemas"]["InspectionInputRequest"]["properties"]
+    assert body["findings"]["maxItems"] == MAX_FINDINGS
+    assert str(MAX_FREE_ANSWERS) in body["answers"]["description"]
+
+
+def test_a_finding_out_of_place_is_explained_in_chinese(client_for, world, inspection_payload):
+    body = inspection_payload()
+    body["findings"][0]["location"] = {"lon": 116.2330, "lat": 39.845}
+    response = client_for(world.users.east_inspector, language="zh-hans").post("/api/inspections/", body, format="json")
+    assert response.status_code == 400
+    assert "米以内" in response.json()["findings[0].location"][0]

@@ -66,16 +66,19 @@ def forget(inspection_ids) -> None:
     Inspection.objects.filter(pk__in=inspection_ids).delete()
 
 
-def finding(rng, near: tuple[float, float] | None, codes=CODES) -> FindingInput:
+def finding(rng, near: tuple[float, float] | None, codes=CODES, *, at_hotspot: bool = False) -> FindingInput:
     location = None
     if near is not None and rng.random() < 0.8:
         x, y = near
         match rng.randrange(6):
+            case 0 if at_hotspot:
+                # 0.00236° east: 202 m from the stall (over FINDING_MAX_DISTANCE_FROM_HOTSPOT_M), 74 m from the plot.
+                location = Point(x + 0.00236, y, srid=4326)
             case 0:
                 location = Point(116.22, y, srid=4326)  # on the border of two communities
-            case 1:
+            case 1 if not at_hotspot or abs(y - 39.851) < 0.002:
                 location = Point(x, 39.851, srid=4326)  # on the edge of the squad's corridor
-            case 2:
+            case 2 if not at_hotspot or (x, y) == (116.23, 39.845):
                 location = Point(116.230, 39.845, srid=4326)  # right on the stall
             case _:
                 location = Point(x + rng.uniform(-8e-4, 8e-4), y + rng.uniform(-8e-4, 8e-4), srid=4326)
@@ -97,7 +100,7 @@ def random_items(rng, world, phase, count: int) -> list[InspectionInput]:
         x, y = rng.uniform(116.195, 116.245), rng.uniform(39.835, 39.865)  # a little of it outside the district
         location = None if hotspot else Point(x, y, srid=4326)
         anchor = (116.23, 39.845) if hotspot == world.stall else (116.2265, 39.849) if hotspot else (x, y)
-        findings = [finding(rng, anchor) for _ in range(rng.choice([0, 1, 1, 2, 3]))]
+        findings = [finding(rng, anchor, at_hotspot=bool(hotspot)) for _ in range(rng.choice([0, 1, 1, 2, 3]))]
         if rng.random() < 0.05 and items and items[-1].findings:
             findings.append(items[-1].findings[0])  # a finding id another item already uses
         started = now - dt.timedelta(days=30 if rng.random() < 0.05 else 0, minutes=rng.randrange(1, 300))
@@ -131,7 +134,7 @@ def stored_before(world, phase):
 def test_a_batch_stores_exactly_what_inspection_submit_stores_item_by_item(world, phase, stored_before, seed, who):
     user = getattr(world.users, who)
     rng = random.Random(seed)
-    items = random_items(rng, world, phase, 60)
+    items = random_items(rng, world, phase, 100)  # more than the rules refuse, so plenty are stored
     theirs = InspectionInput(id=stored_before.pk, phase=phase, started_at=timezone.now(), location=Point(116.21, 39.85))
     items.insert(5, theirs)
     ids = {item.id for item in items} - {stored_before.pk}
@@ -146,7 +149,13 @@ def test_a_batch_stores_exactly_what_inspection_submit_stores_item_by_item(world
     statuses = {status for status, _ in got}
     assert {"created", "refused"} <= statuses  # and "existing" for the repeats of stored items
     routed = {row["routing_rule"] for row in expected_rows[1]}
-    assert len(expected_rows[1]) > 20 and {"hotspot", "service_area"} <= routed
+    assert len(expected_rows[1]) > 20
+    if who == "west_manager":
+        # Every hotspot lies in the east community, outside his area: none of his findings may be placed there.
+        assert {row["jurisdiction_id"] for row in expected_rows[1]} <= {world.west.pk, world.cell.pk}
+        assert "service_area" in routed
+    else:
+        assert {"hotspot", "service_area"} <= routed
     if who == "inspector":
         assert any(row["likely_duplicate_of_id"] for row in expected_rows[1])
 
@@ -223,7 +232,7 @@ def test_an_empty_batch_asks_nothing(world, django_assert_num_queries):
 def test_findings_added_in_a_batch_are_what_finding_add_stores_one_by_one(world, phase, stored_before):
     rng = random.Random(21)
     user = world.users.inspector
-    parents = random_items(rng, world, phase, 12)
+    parents = random_items(rng, world, phase, 16)
     inspections_submit_batch(user=user, items=parents)
     stored = list(Inspection.objects.filter(pk__in=[p.id for p in parents]))
     assert len(stored) >= 6
@@ -334,3 +343,51 @@ def test_the_queries_do_not_grow_with_the_batch(world, phase):
             }
         counts.append((len(first), len(replay)))
     assert counts[0] == counts[1]
+
+
+def test_findings_outside_the_persons_area_or_far_from_the_hotspot_are_refused_as_one_by_one(world, phase):
+    problem = ProblemType.objects.get(code="illegal_ads")
+
+    def item(hotspot, location, *findings):
+        return InspectionInput(
+            id=uuid.uuid4(),
+            phase=phase,
+            started_at=timezone.now(),
+            hotspot=hotspot,
+            location=location,
+            findings=[FindingInput(id=uuid.uuid4(), problem_type=problem, location=p) for p in findings],
+        )
+
+    east_free = Point(116.232, 39.8435, srid=4326)
+    items = [
+        item(world.stall, None, Point(116.2302, 39.845, srid=4326)),
+        item(world.stall, None, Point(116.2195, 39.845, srid=4326)),  # in the west community
+        item(world.stall, None, Point(116.2330, 39.845, srid=4326)),  # about 256 m from the stall
+        item(None, east_free, Point(116.239, 39.859, srid=4326)),
+        item(None, east_free, Point(116.215, 39.845, srid=4326)),  # in the west community
+    ]
+    results = inspections_submit_batch(user=world.users.east_inspector, items=items)
+    assert [r.status for r in results] == [
+        Status.CREATED,
+        Status.REFUSED,
+        Status.REFUSED,
+        Status.CREATED,
+        Status.REFUSED,
+    ]
+    assert "outside the area you are assigned to" in results[1].error.message_dict["findings[0].location"][0]
+    assert "m from the hotspot" in results[2].error.message_dict["findings[0].location"][0]
+    stored = stored_rows([i.id for i in items])
+    forget([i.id for i in items])
+    expected = one_by_one(lambda data: inspection_submit(user=world.users.east_inspector, data=data), items)
+    assert batch_outcomes(results) == expected
+    assert stored_rows([i.id for i in items]) == stored
+
+    parent = items[0]
+    added = [
+        FindingItem(parent.id, FindingInput(id=uuid.uuid4(), problem_type=problem, location=p))
+        for p in (Point(116.2195, 39.845, srid=4326), Point(116.2330, 39.845, srid=4326), None)
+    ]
+    results = findings_submit_batch(user=world.users.east_inspector, items=added)
+    assert [r.status for r in results] == [Status.REFUSED, Status.REFUSED, Status.CREATED]
+    assert "outside the area you are assigned to" in results[0].error.message_dict["location"][0]
+    assert "m from the hotspot" in results[1].error.message_dict["location"][0]
