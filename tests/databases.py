@@ -33,6 +33,7 @@ def file_database(*, timeout: float | None = None):
             options["timeout"] = timeout
         connections.settings["default"] = {**original, "NAME": str(path), "OPTIONS": options}
         connections["default"] = connections.create_connection("default")
+        connections["default"].ensure_connection()  # the file in WAL mode before anything else opens it
         try:
             yield path
         finally:
