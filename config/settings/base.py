@@ -154,7 +154,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Hotspots, jurisdictions, rectification units and routing for a district's civilized-city campaign. "
         "Geometry is WGS84 (EPSG:4326). Tablets authenticate with `POST /api/auth/token/` and send "
-        "`Authorization: Token <token>`."
+        "`Authorization: Token <token>`. A write that cannot get the database's lock in time (many writers at once "
+        "on the embedded SpatiaLite database) answers 503 with `Retry-After` (seconds) and a `detail` message: "
+        "nothing of the failed step was stored; send the same request again."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -90,3 +90,10 @@ def test_a_client_asking_for_json_gets_json(world):
             )
         assert response.status_code == 503
         assert "try again in a few seconds" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_the_schema_tells_tablets_what_503_means():
+    schema = Client().get("/api/schema/?format=json").json()
+    assert "Retry-After" in schema["info"]["description"]
+    assert "Retry-After" in schema["paths"]["/api/sync/"]["post"]["responses"]["503"]["description"]
