@@ -6,6 +6,8 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from config.busy import RETRY_AFTER_SECONDS, busy_message
+from geo.backends import database_busy
 from inspections.errors import Conflict, MoveForbidden, NotVisible
 from inspections.photos import PhotoRejected, RejectionCode
 
@@ -30,4 +32,10 @@ def exception_handler(exc, context):
     if isinstance(exc, PhotoRejected):
         body = {"detail": exc.message, "code": exc.code.value, **{k: v for k, v in exc.params.items()}}
         return Response(body, status=PHOTO_STATUS.get(exc.code, status.HTTP_400_BAD_REQUEST))
+    if database_busy(exc):
+        return Response(
+            {"detail": busy_message()},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     return drf_exception_handler(exc, context)

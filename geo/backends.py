@@ -1,4 +1,5 @@
-"""What a database can do: `features(connection)`, the one place that tells the backends apart.
+"""What a database can do: `features(connection)`, the one place that tells the backends apart; and
+`database_busy(error)`, whether a database error means "busy with other writers, try again".
 
 Code with a backend-specific fast path asks for the feature it needs, never for the vendor, the way
 `django.contrib.gis` backends declare theirs; each fast path keeps a portable fallback that gives the same answers.
@@ -50,4 +51,24 @@ def _features(vendor: str) -> Features:
     return Features(name=vendor)
 
 
-__all__ = ["Features", "features"]
+# SQLite's primary result codes for a lock held by another connection beyond the busy timeout, and PostgreSQL's
+# SQLSTATEs for a lock not obtained in time (lock_timeout, NOWAIT) and for a deadlock the server broke.
+SQLITE_BUSY_CODES = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED
+POSTGRESQL_BUSY_STATES = frozenset({"55P03", "40P01"})
+
+
+def database_busy(error: BaseException) -> bool:
+    """Whether `error` says the database could not give a lock in time because others were writing: the failed
+    transaction was rolled back, and the same request may succeed a moment later."""
+    from django.db import OperationalError
+
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    code = getattr(cause, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in SQLITE_BUSY_CODES  # extended codes (SQLITE_BUSY_SNAPSHOT, …) keep the primary one
+    return (getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)) in POSTGRESQL_BUSY_STATES
+
+
+__all__ = ["Features", "database_busy", "features"]

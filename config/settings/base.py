@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.busy.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -87,7 +88,15 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"spatialite:///{VAR_DIR / 'wenming.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")))}
 if DATABASES["default"]["ENGINE"].endswith("spatialite"):
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite has one writer at a time. WAL lets reads go on while a write commits; a transaction that takes the write
+    # lock when it begins (IMMEDIATE) waits up to `timeout` seconds for the writer before it, whereas one that read
+    # first (DEFERRED) would fail at once with "database is locked". Every atomic block is then a writer: reads stay
+    # outside transactions (ATOMIC_REQUESTS is off).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    )
 SPATIALITE_LIBRARY_PATH = os.environ.get("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -152,7 +161,10 @@ SPECTACULAR_SETTINGS = {
         "Geometry is WGS84 (EPSG:4326). Tablets authenticate with `POST /api/auth/token/` and send "
         "`Authorization: Token <token>`. A JSON body nested more than 64 levels deep answers 400 (every endpoint). "
         "An empty query parameter is ignored, as if it were not given; an id parameter that is not a whole number "
-        "from 1 to 9223372036854775807 answers 400 naming the parameter."
+        "from 1 to 9223372036854775807 answers 400 naming the parameter. A write that cannot get the database's "
+        "lock in time (many writers at once "
+        "on the embedded SpatiaLite database) answers 503 with `Retry-After` (seconds) and a `detail` message: "
+        "nothing of the failed step was stored; send the same request again."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -36,6 +36,10 @@ class SyncView(APIView):
         responses={
             200: SyncResponseSerializer,
             400: OpenApiResponse(description="The envelope is malformed: no device, no list of items, too many."),
+            503: OpenApiResponse(
+                description="The database was busy with other writers for too long (SpatiaLite under load). Send the "
+                'batch again after `Retry-After` seconds: items stored before it answer "existing", none twice.'
+            ),
         },
         examples=[
             OpenApiExample(

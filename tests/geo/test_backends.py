@@ -2,11 +2,12 @@
 
 import dataclasses
 import json
+import uuid
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 
-from geo.backends import Features, features
+from geo.backends import Features, database_busy, features
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +81,10 @@ def test_shared_routing_index_digests_rows_in_one_query():
 @pytest.mark.skipif(not features(connection).jurisdiction_lookup_in_db, reason="not declared here")
 def test_jurisdiction_lookup_in_db_compares_boxes():
     assert one("SELECT ST_GeomFromText('POINT(0 0)', 4326) && ST_MakeEnvelope(-1, -1, 1, 1, 4326)") is True
+
+
+def test_other_database_errors_are_not_taken_for_a_busy_database():
+    with pytest.raises(DatabaseError) as caught, connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM no_such_table_{uuid.uuid4().hex}")
+    assert not database_busy(caught.value)
+    assert not database_busy(ValueError("database is locked"))

@@ -237,3 +237,26 @@ def test_a_finding_out_of_place_is_explained_in_chinese(client_for, world, inspe
     response = client_for(world.users.east_inspector, language="zh-hans").post("/api/inspections/", body, format="json")
     assert response.status_code == 400
     assert "米以内" in response.json()["findings[0].location"][0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inspections_submitted_at_once_are_all_stored(client_for, world, inspection_payload):
+    """Twelve tablets at once: on PostGIS, and on SpatiaLite as `make run` opens it (a file, writers waiting their
+    turn), every answer is 201, every inspection, finding and task stored once."""
+    from inspections.evidence.problem_types import ensure_default_problem_types
+    from inspections.models import Task
+    from tests.databases import at_once, file_database
+
+    ensure_default_problem_types()  # a flushed transactional database has lost the migration's rows
+    bodies = [inspection_payload() for _ in range(12)]
+    clients = [client_for(world.users.inspector) for _ in bodies]
+
+    def submit(client, body):
+        return lambda: client.post("/api/inspections/", body, format="json").status_code
+
+    with file_database():
+        codes, errors = at_once([submit(client, body) for client, body in zip(clients, bodies, strict=True)])
+        assert errors == []
+        assert codes == [201] * 12
+        assert Inspection.objects.count() == 12
+        assert Finding.objects.count() == 12 and Task.objects.count() == 12

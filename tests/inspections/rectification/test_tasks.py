@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 
 from accounts.models import Role
@@ -16,6 +16,7 @@ from inspections.models import CalendarDay, Finding, Task, TaskEvent, TaskOrigin
 from inspections.rectification.tasks import MoveInput, allowed_moves, deadline, task_transition, tasks_deadlines_fill
 from inspections.rectification.workdays import WorkCalendar, add_working_days
 from inspections.rectification.workflow import MOVES, PUBLIC_ACTIONS, Actor
+from tests.databases import file_database
 from tests.factories import UserFactory
 from tests.inspections.task_builders import after_photo, as_dispatched_in_an_undescribed_year, make_task
 
@@ -410,43 +411,43 @@ def test_every_public_move_has_an_actor_rule_and_leads_somewhere_valid():
     assert not any(action in MOVES["close"].sources for action in ("closed", "void"))
 
 
-# ---------------------------------------------------------------- two requests at once (PostGIS row locks)
+# ---------------------------------------------------------------- two requests at once
 
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_verify_and_reject_leave_one_winner_and_a_consistent_trail(world, phase):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks (select_for_update) are tested against PostGIS; SQLite serialises writers")
+    """PostGIS decides by row locks; SpatiaLite (a file, as `make run` opens it) by taking turns."""
     users = world.users
     task = make_task(world, phase)
     work_to_submitted(task, users)
-    barrier = threading.Barrier(2)
-    outcomes = {}
+    with file_database():
+        barrier = threading.Barrier(2)
+        outcomes = {}
 
-    def attempt(user, action, note):
-        try:
-            barrier.wait()
-            outcomes[action] = move(user, task, action, note=note).event.action
-        except (Conflict, MoveForbidden) as error:
-            outcomes[action] = type(error).__name__
-        finally:
-            connections.close_all()
+        def attempt(user, action, note):
+            try:
+                barrier.wait()
+                outcomes[action] = move(user, task, action, note=note).event.action
+            except (Conflict, MoveForbidden) as error:
+                outcomes[action] = type(error).__name__
+            finally:
+                connections.close_all()
 
-    threads = [
-        threading.Thread(target=attempt, args=(users.inspector, "verify", "ok")),
-        threading.Thread(target=attempt, args=(users.manager, "reject", "redo")),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes.values()) in (["Conflict", "verify"], ["Conflict", "reject"])
-    final = reload(task)
-    decisions = TaskEvent.objects.filter(task=task, action__in=["verify", "reject"])
-    assert decisions.count() == 1
-    assert decisions.get().to_status == final.status
-    assert decisions.get().from_status == TaskStatus.SUBMITTED
-    assert timezone.now() >= final.updated_at
+        threads = [
+            threading.Thread(target=attempt, args=(users.inspector, "verify", "ok")),
+            threading.Thread(target=attempt, args=(users.manager, "reject", "redo")),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcomes.values()) in (["Conflict", "verify"], ["Conflict", "reject"])
+        final = reload(task)
+        decisions = TaskEvent.objects.filter(task=task, action__in=["verify", "reject"])
+        assert decisions.count() == 1
+        assert decisions.get().to_status == final.status
+        assert decisions.get().from_status == TaskStatus.SUBMITTED
+        assert timezone.now() >= final.updated_at
 
 
 def test_a_move_made_offline_counts_from_when_it_was_made_within_reason(task, users):

@@ -1,15 +1,14 @@
 """POST /api/sync/: per-item results, replays, reordering, partial failure, conflicts, roles and concurrency."""
 
 import random
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 
 from inspections.api.contract import MAX_ITEMS
 from inspections.models import Finding, Inspection, Task
 from mobile_forms.models import SyncConflict, SyncRefusal
+from tests.databases import at_once, file_database
 from tests.inspections import conftest as inspection_fixtures
 from tests.inspections.conftest import as_upload, photo_bytes
 
@@ -340,42 +339,62 @@ def test_unknown_checklist_versions_and_bad_answers_are_refused(sync, inspection
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_duplicate_batches_store_each_item_once(client_for, world, inspection_payload):
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent writers need PostGIS (SQLite serialises the whole database)")
+    """On PostGIS, and on SpatiaLite as `make run` opens it (a file, writers waiting their turn)."""
     from inspections.evidence.problem_types import ensure_default_problem_types
 
     ensure_default_problem_types()
     items = [inspection_item(inspection_payload) for _ in range(12)]
     items += [finding_item(items[i]["id"]) for i in range(0, 12, 3)]
-    threads, answers, errors = [], [], []
-    barrier = threading.Barrier(4)
     clients = [client_for(world.users.inspector) for _ in range(4)]
 
     def post(client):
-        from django.db import connections
-
-        try:
-            barrier.wait()
+        def call():
             response = client.post(URL, {"device": "tablet", "items": items}, format="json")
-            answers.append((response.status_code, response.json()))
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+            return response.status_code, response.json()
 
-    for client in clients:
-        threads.append(threading.Thread(target=post, args=(client,)))
-        threads[-1].start()
-    for thread in threads:
-        thread.join()
+        return call
 
-    assert not errors
-    assert [code for code, _ in answers] == [200] * 4
-    for _, body in answers:
-        assert [r["id"] for r in body["results"]] == [item["id"] for item in items]
-        assert set(statuses(body["results"])) <= {"created", "existing"}
-    created = [sum(body["results"][i]["status"] == "created" for _, body in answers) for i in range(len(items))]
-    assert created == [1] * len(items)
-    assert Inspection.objects.filter(pk__in=[i["id"] for i in items[:12]]).count() == 12
-    assert Finding.objects.count() == 16
-    assert not SyncRefusal.objects.exists() and not SyncConflict.objects.exists()
+    with file_database():
+        answers, errors = at_once([post(client) for client in clients])
+        assert not errors
+        assert [code for code, _ in answers] == [200] * 4
+        for _, body in answers:
+            assert [r["id"] for r in body["results"]] == [item["id"] for item in items]
+            assert set(statuses(body["results"])) <= {"created", "existing"}
+        created = [sum(body["results"][i]["status"] == "created" for _, body in answers) for i in range(len(items))]
+        assert created == [1] * len(items)
+        assert Inspection.objects.filter(pk__in=[i["id"] for i in items[:12]]).count() == 12
+        assert Finding.objects.count() == 16
+        assert not SyncRefusal.objects.exists() and not SyncConflict.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_tablets_syncing_at_once_are_all_answered_and_all_stored(client_for, world, inspection_payload):
+    """Ten tablets, each with its own batch and a replay of another's: every answer 200 (none "database is locked"),
+    every item stored once."""
+    from inspections.evidence.problem_types import ensure_default_problem_types
+
+    ensure_default_problem_types()
+    batches = []
+    for _ in range(10):
+        inspections = [inspection_item(inspection_payload) for _ in range(3)]
+        batches.append(inspections + [finding_item(inspections[0]["id"])])
+    clients = [client_for(world.users.inspector) for _ in batches]
+
+    def post(client, items, device):
+        def call():
+            response = client.post(URL, {"device": device, "items": items}, format="json")
+            return response.status_code, statuses(response.json()["results"])
+
+        return call
+
+    calls = [post(client, batch, f"tablet-{n}") for n, (client, batch) in enumerate(zip(clients, batches, strict=True))]
+    calls += [post(clients[n], batches[(n + 1) % 10], f"tablet-{n}") for n in range(0, 10, 2)]
+    with file_database():
+        answers, errors = at_once(calls)
+        assert not errors
+        assert {code for code, _ in answers} == {200}
+        assert all(set(result) <= {"created", "existing"} for _, result in answers)
+        assert sum(result.count("created") for _, result in answers) == 40
+        assert Inspection.objects.count() == 30
+        assert Finding.objects.count() == 10 + 30  # one finding in each inspection, one more per batch
