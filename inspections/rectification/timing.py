@@ -30,11 +30,17 @@ def late_sync_threshold() -> timedelta:
     return timedelta(hours=settings.MOVE_LATE_SYNC_HOURS)
 
 
+def sync_delay(claimed_at: datetime | None, received_at: datetime | None) -> timedelta | None:
+    """How long after the time its tablet claims a move reached the server; None when the tablet claimed none."""
+    if claimed_at is None or received_at is None:
+        return None
+    return received_at - claimed_at
+
+
 def is_late_synced(claimed_at: datetime | None, received_at: datetime | None) -> bool:
     """Whether a move reached the server more than the threshold after the time its tablet claims."""
-    if claimed_at is None or received_at is None:
-        return False
-    return received_at - claimed_at > late_sync_threshold()
+    delay = sync_delay(claimed_at, received_at)
+    return delay is not None and delay > late_sync_threshold()
 
 
 def photos_taken_at(photos: Sequence[Photo]) -> datetime | None:
