@@ -215,6 +215,8 @@ PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", "100000000"))
 PHOTO_MAX_DISTANCE_M = float(os.environ.get("PHOTO_MAX_DISTANCE_M", "100"))
 PHOTO_MAX_AGE_HOURS = float(os.environ.get("PHOTO_MAX_AGE_HOURS", "24"))
 POSITION_MAX_ACCURACY_M = float(os.environ.get("POSITION_MAX_ACCURACY_M", "30"))
+# A move received more than this long after the time its tablet claims is "late-synced" (shown and counted).
+MOVE_LATE_SYNC_HOURS = float(os.environ.get("MOVE_LATE_SYNC_HOURS", "1"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

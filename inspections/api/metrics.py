@@ -43,6 +43,7 @@ FIGURES = (
     "reworked",
     "submitted",
     "extended",
+    "late_synced",
     "on_time_closure_rate",
     "closure_rate",
     "rework_rate",
@@ -65,6 +66,10 @@ class MetricsRowSerializer(serializers.Serializer):
     reworked = serializers.IntegerField(help_text="With at least one rejected fix (返工).")
     submitted = serializers.IntegerField(help_text="With a fix submitted.")
     extended = serializers.IntegerField(help_text="With at least one extension granted (延期).")
+    late_synced = serializers.IntegerField(
+        help_text="补传提交数: with the final fix received more than MOVE_LATE_SYNC_HOURS after the time its tablet "
+        "claims. Fixes count at their bounded time (see the task events' `counted_at`), not at the claimed one."
+    )
     on_time_closure_rate = serializers.FloatField(
         allow_null=True, help_text="按期结案率 = closed_on_time / (due − deferred); null when that is 0."
     )

@@ -188,8 +188,11 @@ class TransitionSerializer(serializers.Serializer):
     at = serializers.DateTimeField(
         required=False,
         allow_null=True,
-        help_text="When the move was made on the device (a move queued offline); the task's times use it when "
-        "plausible (not in the future, not before the task's last move).",
+        help_text="When the move was made on the device (a move queued offline). The task's times and the metrics "
+        "use it bounded by what the server can check: not after the move is received, not before the task's last "
+        "move, not before the move's photos were taken (their camera time when the upload checks found it "
+        "plausible, else when they were received). The audit row keeps it as `claimed_at` beside `counted_at` and "
+        "`at` (received); a gap over MOVE_LATE_SYNC_HOURS is reported as `late_synced`.",
     )
 
     def to_input(self) -> MoveInput:

@@ -37,6 +37,7 @@ from inspections.models import Photo, PhotoRole, Task, TaskEvent, TaskStatus
 from inspections.permissions import can_view_tasks
 from inspections.rectification.geofence import geofence_radius_m
 from inspections.rectification.tasks import allowed_moves, task_transition
+from inspections.rectification.timing import is_late_synced, sync_delay
 from inspections.rectification.workflow import (
     MOVES,
     PUBLIC_ACTIONS,
@@ -162,6 +163,13 @@ class TaskEventSerializer(serializers.ModelSerializer):
     position = serializers.SerializerMethodField()
     photos = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     unit = serializers.IntegerField(source="unit_id", read_only=True, allow_null=True)
+    late_synced = serializers.SerializerMethodField(
+        help_text="Received more than MOVE_LATE_SYNC_HOURS after `claimed_at` (an offline move synced late)."
+    )
+    sync_delay_hours = serializers.SerializerMethodField(
+        help_text="Hours from `claimed_at` to `at` (when the server received the move), 1 decimal; null without a "
+        "claimed time."
+    )
 
     class Meta:
         model = TaskEvent
@@ -173,6 +181,10 @@ class TaskEventSerializer(serializers.ModelSerializer):
             "to_status",
             "actor",
             "at",
+            "claimed_at",
+            "counted_at",
+            "late_synced",
+            "sync_delay_hours",
             "position",
             "note",
             "photos",
@@ -186,6 +198,13 @@ class TaskEventSerializer(serializers.ModelSerializer):
         if event.actor is None:
             return None
         return event.actor.get_full_name() or event.actor.username
+
+    def get_late_synced(self, event) -> bool:
+        return is_late_synced(event.claimed_at, event.at)
+
+    def get_sync_delay_hours(self, event) -> float | None:
+        delay = sync_delay(event.claimed_at, event.at)
+        return None if delay is None else round(delay.total_seconds() / 3600, 1)
 
     @extend_schema_field(PositionSerializer(allow_null=True))
     def get_position(self, event):

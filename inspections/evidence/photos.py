@@ -87,11 +87,16 @@ def check_photo_permission(user, *, inspection: Inspection, finding: Finding | N
         raise PermissionDenied(_("You cannot add this kind of photo here."))
 
 
-def _stamp(user, upload: Upload, now: datetime) -> EvidenceStamp:
+def evidence_stamp(user, upload: Upload, now: datetime) -> EvidenceStamp:
+    """What the photo's stamp prints. Its place is where the photo says it was taken (EXIF GPS), else where the
+    device said it was, else none: never the finding's own place, which would pass for evidence of being there."""
     upload.file.seek(0)
     exif = read_exif(upload.file)
-    has_gps = exif.latitude is not None and exif.longitude is not None
-    lat, lon = (exif.latitude, exif.longitude) if has_gps else (upload.location.y, upload.location.x)
+    lat, lon = None, None
+    if exif.latitude is not None and exif.longitude is not None:
+        lat, lon = exif.latitude, exif.longitude
+    elif upload.position is not None:
+        lat, lon = upload.position.y, upload.position.x
     hotspot = upload.inspection.hotspot
     return EvidenceStamp(
         taken_at=timezone.localtime(taken_at(exif) or now),
@@ -179,7 +184,7 @@ def photo_upload(*, user, upload: Upload, now: datetime | None = None) -> tuple[
         return existing, False
     check_photo_permission(user, inspection=upload.inspection, finding=upload.finding, role=upload.role)
     now = now or timezone.now()
-    stamp = _stamp(user, upload, now)
+    stamp = evidence_stamp(user, upload, now)
     upload.file.seek(0)
     processed = process_photo(upload.file, limits=photo_limits(), watermark=stamp)
     flags = photo_flags(

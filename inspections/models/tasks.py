@@ -107,7 +107,19 @@ class TaskEvent(models.Model):
         related_name="task_events",
         help_text=_("Empty for a move the system made."),
     )
-    at = models.DateTimeField(_("at"), default=timezone.now)
+    at = models.DateTimeField(_("received"), default=timezone.now, help_text=_("When the server recorded the move."))
+    claimed_at = models.DateTimeField(
+        _("made at (device)"),
+        null=True,
+        blank=True,
+        help_text=_("When the tablet says the move was made (offline moves arrive later); empty when it said nothing."),
+    )
+    counted_at = models.DateTimeField(
+        _("counts as made at"),
+        null=True,
+        blank=True,
+        help_text=_("The time the task and the metrics use: the device's time within what the server can check."),
+    )
     position = models.PointField(_("device position"), srid=4326, null=True, blank=True)
     accuracy_m = models.FloatField(_("position accuracy (m)"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)

@@ -31,6 +31,7 @@ from inspections.models import Finding, FlagCode, Photo, PhotoRole, Task, TaskEv
 from inspections.permissions import can_manage_task, can_verify_task, can_work_on_task
 from inspections.rectification.geofence import metres_outside, photo_position
 from inspections.rectification.notifications import notify_move, notify_moves
+from inspections.rectification.timing import counted_at
 from inspections.rectification.workdays import CalendarError, WorkCalendar
 from inspections.rectification.workflow import (
     AFTER_PHOTOS,
@@ -62,7 +63,7 @@ class MoveInput:
     unit: Unit | None = None  # dispatch, resume: the unit to send the task to (default: the task's unit)
     due_at: datetime | None = None  # request / approve an extension: the new deadline
     client_id: uuid.UUID | None = None  # the tablet's id of this move: a replay is recorded once
-    made_at: datetime | None = None  # when the move was made on the device (offline moves arrive later)
+    made_at: datetime | None = None  # when the device says the move was made (offline moves arrive later)
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,8 @@ def task_hold_if_flagged(photo: Photo, *, now: datetime | None = None) -> TaskEv
         if task is None or task.status not in move.sources:
             return None
         data = MoveInput(action=move.action, photos=[photo.pk])
-        return _apply(task, move, data, None, [photo], {"flags": codes}, now or timezone.now())
+        now = now or timezone.now()
+        return _apply(task, move, data, None, [photo], {"flags": codes}, now, now)
 
 
 # ---------------------------------------------------------------- moving a task
@@ -282,8 +284,9 @@ def _transition(user, task_id, move: Move, data: MoveInput, now: datetime) -> Mo
         )
     _check_required(task, move, data)
     photos = _photos(task, data.photos)
-    extra = _check_and_apply_rules(user, task, move, data, photos, now)
-    event = _apply(task, move, data, user, photos, extra, now)
+    made = made_at(task, data, photos, now)
+    extra = _check_and_apply_rules(user, task, move, data, photos, made, now)
+    event = _apply(task, move, data, user, photos, extra, made, now)
     return MoveResult(task, event, True)
 
 
@@ -321,19 +324,22 @@ def _photos(task: Task, ids: Sequence[uuid.UUID]) -> list[Photo]:
     return photos
 
 
-def made_at(task: Task, data: MoveInput, now: datetime) -> datetime:
-    """When the move counts as made: the device's time for a move made offline, within what is plausible (not
-    after ``now``, not before the task's last recorded move); else ``now``. A fix submitted offline before the
-    deadline is on time even if the tablet synced after it."""
-    if data.made_at is None or timezone.is_naive(data.made_at):
+def made_at(task: Task, data: MoveInput, photos: Sequence[Photo], now: datetime) -> datetime:
+    """When the move received at ``now`` counts as made: the device's time for a move made offline, within what
+    the server can check (``inspections.rectification.timing``); else ``now``."""
+    if data.made_at is None:
         return now
-    last = TaskEvent.objects.filter(task=task).order_by("-at").values_list("at", flat=True).first()
-    return max(min(data.made_at, now), last or task.registered_at)
+    events = TaskEvent.objects.filter(task=task).order_by("-at")
+    last = events.values_list("counted_at", "at").first()
+    previous = (last[0] or last[1]) if last else task.registered_at
+    return counted_at(claimed=data.made_at, received=now, previous=previous, photos=photos)
 
 
-def _check_and_apply_rules(user, task: Task, move: Move, data: MoveInput, photos: list[Photo], now: datetime) -> dict:
-    """The rules particular to some moves; changes the task's fields (not its status). Returns audit details."""
-    made = made_at(task, data, now)
+def _check_and_apply_rules(
+    user, task: Task, move: Move, data: MoveInput, photos: list[Photo], made: datetime, now: datetime
+) -> dict:
+    """The rules particular to some moves, for a move counted as ``made`` and received ``now``; changes the task's
+    fields (not its status). Returns audit details."""
     action = move.action
     fields = {field.name: field for field in move.fields}
     if action in (Action.DISPATCH, Action.RESUME):
@@ -419,10 +425,10 @@ def _check_after_photos(task: Task, photos: list[Photo]) -> dict:
     return {"metres_outside": distances}
 
 
-def _apply(task: Task, move: Move, data: MoveInput, user, photos: list[Photo], extra: dict, now: datetime) -> TaskEvent:
-    made = made_at(task, data, now)
-    if data.made_at is not None:
-        extra = {**extra, "made_at": data.made_at.isoformat()}
+def _apply(
+    task: Task, move: Move, data: MoveInput, user, photos: list[Photo], extra: dict, made: datetime, now: datetime
+) -> TaskEvent:
+    claimed = data.made_at if data.made_at is not None and timezone.is_aware(data.made_at) else None
     previous = task.status
     task.status = move.target
     if move.action == Action.SUBMIT:
@@ -436,6 +442,8 @@ def _apply(task: Task, move: Move, data: MoveInput, user, photos: list[Photo], e
         client_id=data.client_id,
         action=move.action.value,
         at=now,
+        claimed_at=claimed,
+        counted_at=made,
         from_status=previous,
         to_status=task.status,
         actor=user,

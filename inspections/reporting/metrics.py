@@ -18,7 +18,10 @@ with id null. Every group with at least one counted task is a row; a total row c
   later than the deadline in force (`due_at`, i.e. after approved extensions);
 - `reworked`: those with at least one rejected fix (`rework_count` > 0, 返工);
 - `submitted`: those with a fix submitted (`submitted_at` set);
-- `extended`: those with at least one extension granted (`extension_count` > 0, 延期).
+- `extended`: those with at least one extension granted (`extension_count` > 0, 延期);
+- `late_synced` (补传提交数): those whose final fix submission reached the server more than
+  `settings.MOVE_LATE_SYNC_HOURS` after the time its tablet claims (offline submissions synced late). The fix
+  counts at its bounded time (`inspections.rectification.timing`), never merely at the claimed one.
 
 **Rates**, fractions (1 = 100 %), null when the denominator is 0:
 - `on_time_closure_rate` (按期结案率) = closed_on_time / (due − deferred);
@@ -42,14 +45,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet, TextChoices
+from django.db.models import OuterRef, QuerySet, Subquery, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from geo.models import COMMUNITY_LEVEL, Jurisdiction, Unit
-from inspections.models import Task, TaskStatus
+from inspections.models import Task, TaskEvent, TaskStatus
+from inspections.rectification.timing import is_late_synced
 from inspections.rectification.workdays import WorkCalendar
+from inspections.rectification.workflow import Action
 from inspections.selectors import tasks_for_user
 
 MAX_PERIOD_DAYS = 366
@@ -140,6 +145,7 @@ class Counts:
     reworked: int = 0
     submitted: int = 0
     extended: int = 0
+    late_synced: int = 0
     handling_days: list[float] = field(default_factory=list, repr=False)
 
     def parts(self) -> dict[str, tuple[int, int]]:
@@ -180,6 +186,7 @@ class Counts:
         if task.submitted_at is not None:
             self.submitted += 1
             self.reworked += task.rework_count > 0
+            self.late_synced += is_late_synced(task.submit_claimed_at, task.submit_received_at)
         if task.verified_at is not None:
             self.closed += 1
             on_time = task.submitted_at is not None and task.submitted_at <= task.due_at
@@ -216,11 +223,16 @@ def task_metrics(tasks: QuerySet[Task], *, group: str, period: Period, calendar:
     """
     calendar = calendar or WorkCalendar()
     since, until = period.bounds(calendar.tz)
+    submits = TaskEvent.objects.filter(task=OuterRef("pk"), action=Action.SUBMIT).order_by("-at", "-pk")
     rows = (
         tasks.filter(due_at__gte=since, due_at__lt=until)
         .exclude(status=TaskStatus.VOID)
         .order_by()
-        .values_list(*TASK_COLUMNS, named=True)
+        .annotate(
+            submit_claimed_at=Subquery(submits.values("claimed_at")[:1]),
+            submit_received_at=Subquery(submits.values("at")[:1]),
+        )
+        .values_list(*TASK_COLUMNS, "submit_claimed_at", "submit_received_at", named=True)
     )
     if group == Grouping.UNIT:
         key_of, names_of = _by_unit()

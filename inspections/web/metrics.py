@@ -51,6 +51,7 @@ COLUMNS = [
     Column(_("On-time closure rate"), "on_time_closure_rate", "rate"),
     Column(_("Closure rate"), "closure_rate", "rate"),
     Column(_("Fixes submitted"), "submitted", "count"),
+    Column(_("Late-synced fixes"), "late_synced", "count"),
     Column(_("Reworked tasks"), "reworked", "count"),
     Column(_("Rework rate"), "rework_rate", "rate"),
     Column(_("Extended tasks"), "extended", "count"),

@@ -29,8 +29,9 @@ that is not the person's, a task they cannot see) is refused with the service's 
 refused item. Moves are made after the batch's inspections and findings, one at a time in the order sent, so the
 moves of one task apply in that order; each stands on its own (a refused move does not stop the next one, which
 the service judges against the task as it then is). `at`, the device's time of the move, sets the task's times
-when plausible (a fix submitted offline before its deadline is on time); the audit row keeps the server's time of
-recording beside it.
+within what the server can check (``inspections.rectification.timing``: a fix photographed and submitted offline
+before its deadline is on time, a time claimed before the fix's photos were taken is not believed); the audit row
+keeps the claimed, the counted and the received time.
 
 Roles: an item a person's role may not send (a rectifier's inspection or finding) is refused on its own, with the
 service's reason, and kept like every refused item; the batch is not answered 403 as a whole, because other item

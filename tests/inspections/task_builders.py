@@ -151,3 +151,21 @@ def as_dispatched_in_an_undescribed_year(task: Task, when: dt.datetime) -> Task:
     Task.objects.filter(pk=task.pk).update(due_at=None, registered_at=when, dispatched_at=when)
     TaskEvent.objects.filter(task=task).update(at=when, due_at=None, data={"deadline_problem": str(when.year)})
     return Task.objects.get(pk=task.pk)
+
+
+def fixed_offline(
+    rectifier, task: Task, *, due_hours_ago: float, photo_hours_ago: float, claimed_hours_ago: float
+) -> Task:
+    """The unit accepted and started ``task`` days ago; its deadline passed ``due_hours_ago``; the fix was
+    photographed on site ``photo_hours_ago`` (the camera's clock) and the submit, claimed by the tablet as made
+    ``claimed_hours_ago``, both reach the server now."""
+    now = timezone.now()
+    long_ago = now - dt.timedelta(days=5)
+    for action in ("accept", "start"):
+        task_transition(user=rectifier, task_id=task.pk, data=MoveInput(action=action), now=long_ago)
+    Task.objects.filter(pk=task.pk).update(due_at=now - dt.timedelta(hours=due_hours_ago))
+    site = task.location
+    after = after_photo(rectifier, task, lon=site.x + 0.00003, lat=site.y + 0.00002, hours_ago=photo_hours_ago)
+    claimed = now - dt.timedelta(hours=claimed_hours_ago)
+    move(rectifier, task, "submit", photos=[after.pk], made_at=claimed)
+    return Task.objects.get(pk=task.pk)

@@ -34,6 +34,7 @@ from inspections.permissions import can_view_inspections, can_view_tasks
 from inspections.rectification.geofence import geofence_radius_m, metres_outside, photo_position
 from inspections.rectification.queues import LABELS, Queue, queue_counts, queue_tasks, queues_for
 from inspections.rectification.tasks import allowed_moves, task_transition
+from inspections.rectification.timing import is_late_synced, sync_delay
 from inspections.rectification.workdays import unknown_year_within
 from inspections.rectification.workflow import MOVES, Action, Move, MoveField, Tone, action_label, is_overdue
 from inspections.selectors import inspections_for_user, tasks_for_user
@@ -256,6 +257,21 @@ def _event_details(event: TaskEvent) -> list[str]:
     return details
 
 
+def _late_synced(event: TaskEvent) -> str:
+    """The gap between when the tablet says the move was made and when the server received it, if it is late."""
+    if not is_late_synced(event.claimed_at, event.at):
+        return ""
+    hours = round(sync_delay(event.claimed_at, event.at).total_seconds() / 3600, 1)
+    return _(
+        "Synced late: the tablet says it was made on %(claimed)s, %(hours)s hours before the server received it; "
+        "it counts from %(counted)s."
+    ) % {
+        "claimed": _datetime(timezone.localtime(event.claimed_at)),
+        "hours": f"{hours:g}",
+        "counted": _datetime(timezone.localtime(event.counted_at or event.at)),
+    }
+
+
 def _datetime(value: dt.datetime) -> str:
     return date_format(value, "SHORT_DATETIME_FORMAT")
 
@@ -304,6 +320,7 @@ def _render_detail(request, task: Task, *, posted: MoveForm | None = None, statu
         previous = event
         event.label = action_label(event.action)
         event.details = _event_details(event)
+        event.late_synced = _late_synced(event)
         event.photo_urls = [photo_urls(photo) for photo in event.photos.all()]
     allowed = allowed_moves(user, task)
     inspection = finding.inspection

@@ -131,3 +131,17 @@ def test_api_is_in_the_openapi_schema(client_for, world):
     operation = schema["paths"]["/api/metrics/"]["get"]
     assert "按期结案率" in operation["description"] and "closed_on_time / (due − deferred)" in operation["description"]
     assert {p["name"] for p in operation["parameters"]} == {"group", "start", "end"}
+
+
+def test_a_fix_claimed_back_in_time_counts_late_and_late_synced(client_for, world, phase):
+    import datetime as dt
+
+    from tests.inspections.task_builders import fixed_offline, make_task, move
+
+    task = make_task(world, phase, now=timezone.now() - dt.timedelta(days=6))
+    task = fixed_offline(world.users.rectifier, task, due_hours_ago=48, photo_hours_ago=0.1, claimed_hours_ago=96)
+    move(world.users.inspector, task, "verify")
+    today = timezone.localdate()
+    period = {"start": (today - dt.timedelta(days=30)).isoformat(), "end": today.isoformat()}
+    total = client_for(world.users.manager).get(API, period).json()["total"]
+    assert (total["closed"], total["closed_on_time"], total["late_synced"]) == (1, 0, 1)

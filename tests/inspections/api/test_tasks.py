@@ -243,3 +243,23 @@ def test_the_verifier_sees_the_fix_and_verifies_it(world, client_for, west_task)
 def test_a_unit_member_of_another_unit_in_the_area_cannot_verify(world, client_for, west_task):
     squad_member = UserFactory(username="squad_rect", role=Role.RECTIFIER, unit=world.squad)
     assert transition(client_for(squad_member), west_task, action="verify").status_code == 404
+
+
+def test_the_trail_gives_a_late_synced_submit_its_claimed_received_and_counted_times(world, client_for, phase):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.inspections.task_builders import fixed_offline
+
+    task = make_task(world, phase, now=timezone.now() - dt.timedelta(days=6))
+    task = fixed_offline(world.users.rectifier, task, due_hours_ago=48, photo_hours_ago=0.1, claimed_hours_ago=96)
+    events = client_for(world.users.manager).get(f"/api/tasks/{task.pk}/").json()["events"]
+    submit = next(event for event in events if event["action"] == "submit")
+    stored = TaskEvent.objects.get(task=task, action="submit")
+    assert dt.datetime.fromisoformat(submit["claimed_at"]) == stored.claimed_at
+    assert dt.datetime.fromisoformat(submit["counted_at"]) == task.submitted_at
+    assert dt.datetime.fromisoformat(submit["at"]) == stored.at
+    assert submit["late_synced"] is True and submit["sync_delay_hours"] == pytest.approx(96, abs=0.1)
+    accept = next(event for event in events if event["action"] == "accept")
+    assert (accept["claimed_at"], accept["late_synced"], accept["sync_delay_hours"]) == (None, False, None)

@@ -27,3 +27,47 @@ def test_a_photo_uploaded_with_now_is_stamped_with_it_and_flagged_as_of_then(wor
     held = Task.objects.get(pk=task.pk)
     assert held.status == TaskStatus.TRIAGE and held.updated_at == uploaded
     assert TaskEvent.objects.get(task=task, action="hold").at == uploaded
+
+
+def _upload(task, *, gps: tuple[float, float] | None, device: tuple[float, float] | None):
+    import io
+    import uuid
+
+    from django.contrib.gis.geos import Point
+    from django.core.files import File
+
+    from inspections.evidence.photos import Upload
+    from tests.inspections.conftest import photo_bytes
+
+    lon, lat = gps or (None, None)
+    return Upload(
+        id=uuid.uuid4(),
+        inspection=task.finding.inspection,
+        finding=task.finding,
+        role="after",
+        file=File(io.BytesIO(photo_bytes(lat=lat, lon=lon, hours_ago=0.1)), "fix.jpg"),
+        position=Point(*device, srid=4326) if device else None,
+        accuracy_m=5.0 if device else None,
+    )
+
+
+def test_the_stamp_prints_where_the_device_says_never_the_tasks_own_place(world, phase):
+    from inspections.evidence.photos import evidence_stamp
+
+    task = make_task(world, phase)  # at 116.215 E, 39.845 N
+    rectifier = world.users.rectifier
+    blind = evidence_stamp(rectifier, _upload(task, gps=None, device=None), timezone.now())
+    assert not any(line.startswith("位置") for line in blind.lines())
+    located = evidence_stamp(rectifier, _upload(task, gps=None, device=(116.2153, 39.8452)), timezone.now())
+    assert "位置：39.84520°N 116.21530°E" in located.lines()
+    gps = evidence_stamp(rectifier, _upload(task, gps=(116.2154, 39.8453), device=(116.2153, 39.8452)), timezone.now())
+    assert "位置：39.84530°N 116.21540°E" in gps.lines()
+
+
+def test_an_after_photo_without_gps_or_device_position_has_no_place(world, phase):
+    from inspections.evidence.photos import photo_upload
+    from inspections.rectification.geofence import photo_position
+
+    task = make_task(world, phase)
+    stored, _created = photo_upload(user=world.users.rectifier, upload=_upload(task, gps=None, device=None))
+    assert stored.device_position is None and photo_position(stored) is None

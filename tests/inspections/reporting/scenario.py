@@ -131,7 +131,7 @@ SPECS = [
 # no community  0/(1−1) → null      0/1 = 0   0/0 → null  0/1 = 0     null
 
 
-def figures(due, deferred, closed, on_time, reworked, submitted, extended, rates, mean):
+def figures(due, deferred, closed, on_time, reworked, submitted, extended, rates, mean, late_synced=0):
     on_time_rate, closure, rework, extension = rates
     return {
         "due": due,
@@ -141,6 +141,7 @@ def figures(due, deferred, closed, on_time, reworked, submitted, extended, rates
         "reworked": reworked,
         "submitted": submitted,
         "extended": extended,
+        "late_synced": late_synced,
         "on_time_closure_rate": on_time_rate,
         "closure_rate": closure,
         "rework_rate": rework,

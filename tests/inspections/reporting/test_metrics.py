@@ -146,7 +146,14 @@ def test_a_deferred_task_closed_on_time_leaves_the_on_time_rate_within_one():
 
     due = dt.datetime(2026, 3, 2, 18, tzinfo=dt.UTC)
     deferred_but_fixed = SimpleNamespace(
-        was_deferred=True, extension_count=0, rework_count=0, submitted_at=due, verified_at=due, due_at=due
+        was_deferred=True,
+        extension_count=0,
+        rework_count=0,
+        submitted_at=due,
+        verified_at=due,
+        due_at=due,
+        submit_claimed_at=None,
+        submit_received_at=due,
     )
     counts = Counts()
     counts.add(deferred_but_fixed, 1.0)

@@ -71,11 +71,12 @@ def test_page_csv_is_the_same_table(client, world, february):
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0][:5] == ["Community", "Tasks due", "Deferred tasks", "Closed tasks", "Closed on time"]
     assert rows[0][-1] == "Mean handling time (working days)"
+    assert rows[0][7:9] == ["Fixes submitted", "Late-synced fixes"]
     assert rows[1:] == [
-        ["West", "6", "0", "4", "4", "66.7%", "66.7%", "4", "1", "25.0%", "1", "16.7%", "3.21"],
-        ["East", "6", "0", "2", "1", "16.7%", "33.3%", "4", "1", "25.0%", "0", "0.0%", "2.28"],
-        ["Outside any community", "1", "1", "0", "0", "—", "0.0%", "0", "0", "—", "0", "0.0%", "—"],
-        ["All", "13", "1", "6", "5", "41.7%", "46.2%", "8", "2", "25.0%", "1", "7.7%", "2.90"],
+        ["West", "6", "0", "4", "4", "66.7%", "66.7%", "4", "0", "1", "25.0%", "1", "16.7%", "3.21"],
+        ["East", "6", "0", "2", "1", "16.7%", "33.3%", "4", "0", "1", "25.0%", "0", "0.0%", "2.28"],
+        ["Outside any community", "1", "1", "0", "0", "—", "0.0%", "0", "0", "0", "—", "0", "0.0%", "—"],
+        ["All", "13", "1", "6", "5", "41.7%", "46.2%", "8", "0", "2", "25.0%", "1", "7.7%", "2.90"],
     ]
 
 

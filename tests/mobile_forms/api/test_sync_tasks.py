@@ -268,3 +268,22 @@ def test_the_tablet_reads_the_units_tasks_its_details_and_service_area(client_fo
     assert other.get("/api/tasks/").json()["results"] == []
     assert other.get(f"/api/tasks/{task.pk}/").status_code == 404
     assert other.get(f"/api/units/{world.east_committee.pk}/").status_code == 404
+
+
+def test_an_overdue_fix_synced_with_its_time_set_days_back_stays_overdue(sync, task, client_for, world):
+    from django.utils import timezone
+
+    now = timezone.now()
+    Task.objects.filter(pk=task.pk).update(registered_at=now - dt.timedelta(days=6), due_at=now - dt.timedelta(days=2))
+    TaskEvent.objects.filter(task=task).update(at=now - dt.timedelta(days=6))
+    back = (now - dt.timedelta(days=4)).isoformat()
+    accept, start = move(task, "accept", at=back), move(task, "start", at=back)
+    assert statuses(sync([accept, start])) == ["created", "created"]
+    photo = after_photo(client_for, world, task)  # photographed and received now
+    submit = move(task, "submit", photos=[photo], position=ON_SITE, at=back)
+    assert statuses(sync([submit])) == ["created"]
+    task.refresh_from_db()
+    assert task.status == TaskStatus.SUBMITTED and task.submitted_at > task.due_at
+    event = TaskEvent.objects.get(task=task, action="submit")
+    assert event.claimed_at.isoformat() == dt.datetime.fromisoformat(back).isoformat()
+    assert event.counted_at == task.submitted_at

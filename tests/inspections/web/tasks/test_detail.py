@@ -89,3 +89,23 @@ def test_the_task_page_is_read_in_a_bounded_number_of_queries(client, world, sub
     client.force_login(world.users.manager)
     with django_assert_max_num_queries(11):  # with the navigation's unread notifications
         assert client.get(detail(submitted)).status_code == 200
+
+
+def test_the_trail_shows_a_late_synced_fix_with_its_claimed_and_received_time(client, world, phase):
+    from django.utils import timezone
+
+    from tests.inspections.task_builders import fixed_offline, make_task
+
+    task = make_task(world, phase, lon=WEST[0], lat=WEST[1], now=timezone.now() - dt.timedelta(days=6))
+    task = fixed_offline(world.users.rectifier, task, due_hours_ago=48, photo_hours_ago=0.1, claimed_hours_ago=96)
+    page = get(client, world.users.manager, detail(task))
+    submit = page.split('data-action="submit"')[1].split("</li>")[0]
+    assert 'data-testid="late-synced"' in submit
+    assert (
+        "Synced late: the tablet says it was made on" in submit and "96 hours before the server received it" in submit
+    )
+    assert "counts from" in submit
+    zh = get(client, world.users.manager, detail(task), language="zh-hans")
+    assert "补传" in zh.split('data-action="submit"')[1].split("</li>")[0]
+    accept = page.split('data-action="accept"')[1].split("</li>")[0]
+    assert 'data-testid="late-synced"' not in accept
