@@ -8,6 +8,7 @@ jurisdiction a parent inside it, and leave routing priorities to administrators.
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
@@ -141,6 +142,8 @@ class UnitAdmin(ScopedAdmin):
     search_fields = ["name", "name_en", "contact_name", "contact_phone"]
     autocomplete_fields = ["jurisdiction"]
     readonly_fields = ["service_area_m2"]
+    # A webhook typed without a scheme is HTTPS (Django 6's default; says so now instead of warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         unit_save(unit=obj)
