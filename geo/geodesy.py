@@ -1,7 +1,9 @@
 """Metric measures of WGS84 shapes, on the ellipsoid (pyproj.Geod), the same on every database backend."""
 
 import math
+from collections.abc import Sequence
 
+import numpy as np
 import shapely
 from django.contrib.gis.geos import GEOSGeometry
 from pyproj import Geod
@@ -46,3 +48,29 @@ def distance_to_shape_m(lon: float, lat: float, shape: shapely.Geometry) -> floa
     """Metres from a point to a small shape (0 inside or on it), in the shape's local frame."""
     sx, sy = local_frame(shape)
     return shapely.distance(shapely.Point(lon * sx, lat * sy), to_local_metres(shape, (sx, sy)))
+
+
+def in_local_metres(shapes: Sequence[shapely.Geometry]) -> list[tuple[tuple[float, float], shapely.Geometry]]:
+    """Each small shape's local frame and the shape in it (`local_frame`, `to_local_metres`: the same arithmetic,
+    for all the shapes at once), for `distances_to_local_shapes_m`."""
+    if not len(shapes):
+        return []
+    shapes = np.asarray(shapes, dtype=object)
+    frames = [metres_per_degree((miny + maxy) / 2) for _, miny, _, maxy in shapely.bounds(shapes).tolist()]
+    scale = np.repeat(np.array(frames, dtype=np.float64), shapely.get_num_coordinates(shapes), axis=0)
+    metric = shapely.transform(shapes, lambda xy: xy * scale)
+    return list(zip(frames, metric.tolist(), strict=True))
+
+
+def distances_to_local_shapes_m(
+    lons: Sequence[float], lats: Sequence[float], shapes: Sequence[tuple[tuple[float, float], shapely.Geometry]]
+) -> list[float]:
+    """`distance_to_shape_m` of each point to its shape (as `in_local_metres` made it), at once: the same
+    arithmetic, with each shape's frame made once however many points are measured against it."""
+    if not shapes:
+        return []
+    points = shapely.points(
+        [lon * sx for lon, ((sx, _), _) in zip(lons, shapes, strict=True)],
+        [lat * sy for lat, ((_, sy), _) in zip(lats, shapes, strict=True)],
+    )
+    return shapely.distance(points, [metric for _, metric in shapes]).tolist()

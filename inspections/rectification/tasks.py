@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import is_volunteer
 from geo.models import Unit
+from geo.routing import known_ewkb
 from inspections.bulk_insert import insert_new
 from inspections.errors import Conflict, MoveForbidden, NotVisible
 from inspections.models import Finding, FlagCode, Photo, PhotoRole, Task, TaskEvent, TaskOrigin, TaskStatus
@@ -155,7 +156,7 @@ def tasks_register(
                 data=data,
             )
         )
-    insert_new(Task, tasks)
+    insert_new(Task, tasks, known_ewkb=known_ewkb)  # a task is where its finding is: the same point
     insert_new(TaskEvent, events)
     transaction.on_commit(partial(notify_moves, [event.pk for event in events]))
     return tasks

@@ -31,6 +31,7 @@ from inspections.evidence.inspections import (
     check_room_for_finding,
     finding_anchor,
     finding_id_taken,
+    hotspot_distances_m,
     inspection_anchor,
     new_finding,
     new_inspection,
@@ -114,12 +115,22 @@ def check_inspections(user, candidates: list[InspectionCandidate]) -> None:
             c.valid = False
     live = [c for c in live if c.valid]
     in_scope = _in_scope(user, {j for c in live for j in [c.jurisdiction_id, *c.finding_jurisdiction_ids]})
+    distances = iter(
+        hotspot_distances_m(
+            [p for c in live if c.data.hotspot is not None for p in c.finding_points],
+            [c.data.hotspot for c in live if c.data.hotspot is not None for _ in c.finding_points],
+        )
+    )
     for c in live:
+        measured = [next(distances) for _ in c.finding_points] if c.data.hotspot is not None else []
         try:
             for k, (point, jurisdiction_id) in enumerate(
                 zip(c.finding_points, c.finding_jurisdiction_ids, strict=True)
             ):
-                check_finding_place(point, jurisdiction_id in in_scope, c.data.hotspot, f"findings[{k}].location")
+                distance = measured[k] if measured else None
+                check_finding_place(
+                    point, jurisdiction_id in in_scope, c.data.hotspot, f"findings[{k}].location", distance
+                )
         except ValidationError:
             c.valid = False
     live = [c for c in live if c.valid]
@@ -182,9 +193,14 @@ def check_findings(user, candidates: list[FindingCandidate]) -> None:
             c.valid = False
     live = [c for c in live if c.valid]
     in_scope = _in_scope(user, {c.jurisdiction_id for c in live})
+    near = [c for c in live if c.inspection.hotspot is not None]
+    distances = hotspot_distances_m([c.point for c in near], [c.inspection.hotspot for c in near])
+    measured = {c.index: distance for c, distance in zip(near, distances, strict=True)}
     for c in live:
         try:
-            check_finding_place(c.point, c.jurisdiction_id in in_scope, c.inspection.hotspot, "location")
+            check_finding_place(
+                c.point, c.jurisdiction_id in in_scope, c.inspection.hotspot, "location", measured.get(c.index)
+            )
         except ValidationError:
             c.valid = False
     live = [c for c in live if c.valid]
