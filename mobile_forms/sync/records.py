@@ -13,7 +13,20 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from inspections.api.contract import REFUSED_CHARACTERS
 from mobile_forms.models import SyncConflict, SyncRefusal
+
+
+def storable(value):
+    """The item with NUL and lone surrogates (valid in JSON text, not in UTF-8 or PostgreSQL's jsonb) replaced by
+    U+FFFD, so that a refused item is kept as sent in every other respect."""
+    if isinstance(value, str):
+        return REFUSED_CHARACTERS.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {storable(key): storable(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [storable(inner) for inner in value]
+    return value
 
 
 def digest(item) -> str:
@@ -36,7 +49,7 @@ def batch_record(user, device, items, refused: dict, conflicts: dict, accepted: 
         if refused:
             rows = {}
             for index, reason in refused.items():
-                item = items[index]
+                item = storable(items[index])
                 item_type = item.get("type") if isinstance(item, dict) else None
                 row = SyncRefusal(
                     user=user,
@@ -53,7 +66,7 @@ def batch_record(user, device, items, refused: dict, conflicts: dict, accepted: 
         if conflicts:
             rows = {}
             for index, (item_id, differences) in conflicts.items():
-                item = items[index]
+                item = storable(items[index])
                 row = SyncConflict(
                     user=user,
                     device=device,

@@ -67,3 +67,13 @@ def test_a_manager_sees_only_the_refused_items_of_the_people_of_their_area(clien
     client.force_login(manager)
     page = client.get("/admin/mobile_forms/syncrefusal/").content.decode()
     assert "t-rectifier_u" in page and "t-east_inspector" not in page
+
+
+def test_a_refused_item_with_a_lone_surrogate_or_nul_is_kept_with_replacement_characters(world, inspection_payload):
+    # JSON may carry "\ud800" and "\u0000"; UTF-8 and PostgreSQL's jsonb cannot hold them: storing the refusal failed.
+    item = {**inspection_payload(), "type": INSPECTION, "hotspot": 10**6, "note": "摊位\ud800\x00"}
+    results = sync_batch(user=world.users.inspector, device="tablet-1", items=[item])
+    assert results[0].status == "refused"
+    refusal = SyncRefusal.objects.get()
+    assert refusal.payload["note"] == "摊位\ufffd\ufffd"
+    assert refusal.digest == digest({**item, "note": "摊位\ufffd\ufffd"})
