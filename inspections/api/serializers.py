@@ -136,7 +136,7 @@ class InspectionInputSerializer(serializers.Serializer):
 
     def validate_answers(self, value):
         if not isinstance(value, dict):
-            raise serializers.ValidationError("answers must be an object of question → answer.")
+            raise serializers.ValidationError(_("The answers must be an object of question → answer."))
         return value
 
     def validate(self, attrs):
