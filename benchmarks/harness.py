@@ -108,7 +108,7 @@ def register(name: str, *, order: int = 100) -> Callable[[Builder], Builder]:
     return decorate
 
 
-INFRASTRUCTURE = {"__main__", "harness", "synthetic"}
+INFRASTRUCTURE = {"__main__", "harness", "synthetic", "load"}  # load: its own command, python -m benchmarks.load
 IMPORT_FAILURES: dict[str, str] = {}
 
 

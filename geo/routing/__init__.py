@@ -1,7 +1,7 @@
 """Which unit answers for a point: the routing primitive every finding, task and citizen report goes through.
 
-- `rules`: the rules themselves (`Rule`, `Route`), one point at a time with indexed SQL (`route_point`,
-  `resolve_jurisdiction`);
+- `rules`: the rules themselves (`Rule`, `Route`), one point at a time (`route_point`, `resolve_jurisdiction`);
+- `candidates`: the one statement `route_point` sends (what the rules weigh for one point);
 - `index`: the same rules over an in-memory snapshot, millions of points at once (`RoutingIndex`);
 - `shared`: one whole index per process while its rows are unchanged (`shared_routing_index`), where the backend
   can tell that cheaply;

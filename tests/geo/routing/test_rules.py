@@ -79,3 +79,28 @@ def test_point_resolves_to_deepest_jurisdiction(world):
     assert resolve_jurisdiction(at(116.2005, 39.8405)) == world.cell
     assert resolve_jurisdiction(at(116.210, 39.850)) == world.west
     assert resolve_jurisdiction(at(116.50, 39.90)) is None
+
+
+def test_one_point_is_one_query(world, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        route = route_point(at(116.2302, 39.8451))
+    assert (route.rule, route.unit_id, route.jurisdiction_id, route.hotspot_id) == (
+        Rule.HOTSPOT,
+        world.school.pk,
+        world.east.pk,
+        world.stall.pk,
+    )
+
+
+def test_the_rows_behind_a_route_load_once_when_asked_for(world, django_assert_num_queries):
+    route = route_point(at(116.2302, 39.8451))
+    with django_assert_num_queries(3):
+        assert (route.unit, route.jurisdiction, route.hotspot) == (world.school, world.east, world.stall)
+        assert (route.unit, route.jurisdiction, route.hotspot) == (world.school, world.east, world.stall)
+
+
+def test_a_point_in_another_reference_system_is_routed_where_it_lies(world):
+    point = at(116.232, 39.8435)
+    projected = point.transform(3857, clone=True)
+    assert route_point(projected) == route_point(point)
+    assert route_point(projected).unit == world.east_committee
