@@ -114,6 +114,15 @@ class TaskEvent(models.Model):
         blank=True,
         help_text=_("When the tablet says the move was made (offline moves arrive later); empty when it said nothing."),
     )
+    clock_offset = models.DurationField(
+        _("device clock offset"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "What was added to the tablet's time to read it on the server's clock (its clock was that far behind; "
+            "negative: ahead); empty when not measured."
+        ),
+    )
     counted_at = models.DateTimeField(
         _("counts as made at"),
         null=True,

@@ -186,7 +186,9 @@ class Counts:
         if task.submitted_at is not None:
             self.submitted += 1
             self.reworked += task.rework_count > 0
-            self.late_synced += is_late_synced(task.submit_claimed_at, task.submit_received_at)
+            self.late_synced += is_late_synced(
+                task.submit_claimed_at, task.submit_received_at, task.submit_clock_offset
+            )
         if task.verified_at is not None:
             self.closed += 1
             on_time = task.submitted_at is not None and task.submitted_at <= task.due_at
@@ -231,8 +233,9 @@ def task_metrics(tasks: QuerySet[Task], *, group: str, period: Period, calendar:
         .annotate(
             submit_claimed_at=Subquery(submits.values("claimed_at")[:1]),
             submit_received_at=Subquery(submits.values("at")[:1]),
+            submit_clock_offset=Subquery(submits.values("clock_offset")[:1]),
         )
-        .values_list(*TASK_COLUMNS, "submit_claimed_at", "submit_received_at", named=True)
+        .values_list(*TASK_COLUMNS, "submit_claimed_at", "submit_received_at", "submit_clock_offset", named=True)
     )
     if group == Grouping.UNIT:
         key_of, names_of = _by_unit()

@@ -1,5 +1,5 @@
 from .checklists import Checklist, ChecklistVersion
 from .questions import QuestionType
-from .sync import SyncConflict, SyncRefusal
+from .sync import DeviceSync, SyncConflict, SyncRefusal
 
-__all__ = ["Checklist", "ChecklistVersion", "QuestionType", "SyncConflict", "SyncRefusal"]
+__all__ = ["Checklist", "ChecklistVersion", "DeviceSync", "QuestionType", "SyncConflict", "SyncRefusal"]

@@ -65,3 +65,35 @@ class SyncConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_type} {self.item_id}"
+
+
+class DeviceSync(models.Model):
+    """What the server knows of one tablet, for one person, from their syncs: when it last synced, its clock offset
+    then, and the time before which it had no task move left to send (see ``inspections.rectification.timing``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="device_syncs"
+    )
+    device = models.CharField(_("device"), max_length=64)
+    synced_at = models.DateTimeField(_("last sync received"))
+    clock_offset = models.DurationField(
+        _("clock offset"),
+        null=True,
+        blank=True,
+        help_text=_("The server's time minus the tablet's at the last sync that sent its clock (positive: behind)."),
+    )
+    drained_at = models.DateTimeField(
+        _("nothing older waiting since"),
+        null=True,
+        blank=True,
+        help_text=_("The tablet had sent every task move made before this time, by what it said at its syncs."),
+    )
+
+    class Meta:
+        ordering = ["-synced_at"]
+        verbose_name = _("device sync")
+        verbose_name_plural = _("device syncs")
+        constraints = [models.UniqueConstraint(fields=["user", "device"], name="mobile_forms_devicesync_once")]
+
+    def __str__(self) -> str:
+        return f"{self.device} · {self.user}"

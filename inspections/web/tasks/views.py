@@ -34,7 +34,13 @@ from inspections.permissions import can_view_inspections, can_view_tasks
 from inspections.rectification.geofence import geofence_radius_m, metres_outside, photo_position
 from inspections.rectification.queues import LABELS, Queue, queue_counts, queue_tasks, queues_for
 from inspections.rectification.tasks import allowed_moves, task_transition
-from inspections.rectification.timing import is_late_synced, sync_delay
+from inspections.rectification.timing import (
+    OFFSET_SHOWN,
+    corrected,
+    is_late_synced,
+    last_sync_bound,
+    sync_delay,
+)
 from inspections.rectification.workdays import unknown_year_within
 from inspections.rectification.workflow import MOVES, Action, Move, MoveField, Tone, action_label, is_overdue
 from inspections.selectors import inspections_for_user, tasks_for_user
@@ -259,17 +265,55 @@ def _event_details(event: TaskEvent) -> list[str]:
 
 def _late_synced(event: TaskEvent) -> str:
     """The gap between when the tablet says the move was made and when the server received it, if it is late."""
-    if not is_late_synced(event.claimed_at, event.at):
+    if not is_late_synced(event.claimed_at, event.at, event.clock_offset):
         return ""
-    hours = round(sync_delay(event.claimed_at, event.at).total_seconds() / 3600, 1)
+    hours = round(sync_delay(event.claimed_at, event.at, event.clock_offset).total_seconds() / 3600, 1)
     return _(
         "Synced late: the tablet says it was made on %(claimed)s, %(hours)s hours before the server received it; "
         "it counts from %(counted)s."
     ) % {
-        "claimed": _datetime(timezone.localtime(event.claimed_at)),
+        "claimed": _datetime(timezone.localtime(corrected(event.claimed_at, event.clock_offset))),
         "hours": f"{hours:g}",
         "counted": _datetime(timezone.localtime(event.counted_at or event.at)),
     }
+
+
+def _timing_notes(event: TaskEvent) -> list[str]:
+    """How the tablet's time was read: its clock's offset when one was corrected, the last sync when it bounded."""
+    notes = []
+    offset = event.clock_offset
+    if event.claimed_at is not None and offset is not None and abs(offset) >= OFFSET_SHOWN:
+        words = {
+            "hours": f"{round(abs(offset).total_seconds() / 3600, 1):g}",
+            "claimed": _datetime(timezone.localtime(event.claimed_at)),
+            "corrected": _datetime(timezone.localtime(corrected(event.claimed_at, offset))),
+        }
+        if offset > dt.timedelta(0):
+            notes.append(
+                _(
+                    "The tablet's clock was %(hours)s hours behind the server's: the time it gave, %(claimed)s, "
+                    "reads %(corrected)s."
+                )
+                % words
+            )
+        else:
+            notes.append(
+                _(
+                    "The tablet's clock was %(hours)s hours ahead of the server's: the time it gave, %(claimed)s, "
+                    "reads %(corrected)s."
+                )
+                % words
+            )
+    synced = last_sync_bound(event)
+    if synced is not None:
+        notes.append(
+            _(
+                "The tablet claims a time before its sync of %(sync)s, after which it held no older move: "
+                "it counts from that sync."
+            )
+            % {"sync": _datetime(timezone.localtime(synced))}
+        )
+    return notes
 
 
 def _datetime(value: dt.datetime) -> str:
@@ -321,6 +365,7 @@ def _render_detail(request, task: Task, *, posted: MoveForm | None = None, statu
         event.label = action_label(event.action)
         event.details = _event_details(event)
         event.late_synced = _late_synced(event)
+        event.timing_notes = _timing_notes(event)
         event.photo_urls = [photo_urls(photo) for photo in event.photos.all()]
     allowed = allowed_moves(user, task)
     inspection = finding.inspection

@@ -154,6 +154,7 @@ def test_a_deferred_task_closed_on_time_leaves_the_on_time_rate_within_one():
         due_at=due,
         submit_claimed_at=None,
         submit_received_at=due,
+        submit_clock_offset=None,
     )
     counts = Counts()
     counts.add(deferred_but_fixed, 1.0)

@@ -109,3 +109,35 @@ def test_the_trail_shows_a_late_synced_fix_with_its_claimed_and_received_time(cl
     assert "补传" in zh.split('data-action="submit"')[1].split("</li>")[0]
     accept = page.split('data-action="accept"')[1].split("</li>")[0]
     assert 'data-testid="late-synced"' not in accept
+
+
+def test_the_trail_shows_the_tablets_clock_correction_and_the_last_sync_bound(client, world, phase):
+    from django.utils import timezone
+
+    from inspections.models import TaskEvent
+    from inspections.rectification.timing import DeviceClock
+    from tests.inspections.task_builders import fixed_offline, make_task
+
+    task = make_task(world, phase, lon=WEST[0], lat=WEST[1], now=timezone.now() - dt.timedelta(days=6))
+    behind = dt.timedelta(days=4)
+    task = fixed_offline(
+        world.users.rectifier,
+        task,
+        due_hours_ago=2,
+        photo_hours_ago=5 + 96,
+        claimed_hours_ago=4.9 + 96,
+        clock=DeviceClock(offset=behind),
+    )
+    page = get(client, world.users.manager, detail(task))
+    submit = page.split('data-action="submit"')[1].split("</li>")[0]
+    assert 'data-testid="move-timing"' in submit
+    assert "The tablet&#x27;s clock was 96 hours behind the server&#x27;s" in submit
+    assert "4.9 hours before the server received it" in submit
+    zh = get(client, world.users.manager, detail(task), language="zh-hans")
+    assert "平板时钟比服务器慢 96 小时" in zh
+    synced = timezone.now() - dt.timedelta(hours=1)
+    TaskEvent.objects.filter(task=task, action="submit").update(
+        data={"bound": "last_sync", "last_sync": synced.isoformat()}
+    )
+    page = get(client, world.users.manager, detail(task))
+    assert "after which it held no older move: it counts from that sync." in page
