@@ -10,13 +10,18 @@ import {
   backoffDelay,
   byOutboxOrder,
   countsOf,
+  deferredBy,
   earliestAttempt,
   isDue,
   isHeld,
   photosToSend,
   photosWaiting,
   recordsToSend,
+  retryAfterMs,
+  retryDelay,
   sendableMoves,
+  syncEnvelope,
+  waitingSince,
 } from "../../static/mobile/js/queue.js";
 
 const middle = () => 0.5; // no jitter
@@ -175,5 +180,91 @@ describe("order", () => {
       { ...other, user: 2 },
     ];
     assert.deepEqual(countsOf(items, 1), { total: 3, refused: 1, held: 1, sendable: 1, others: 1 });
+  });
+});
+
+describe("the sync envelope: the tablet's clock and what it still holds", () => {
+  const moveItem = (id, at, extra = {}) => ({
+    id,
+    kind: TASK_MOVE,
+    user: 7,
+    task: "t-" + id,
+    created_at: at,
+    status: Status.QUEUED,
+    payload: { type: TASK_MOVE, id, action: "accept", at },
+    ...extra,
+  });
+
+  test("carries the device's clock and the batch's payloads", () => {
+    const now = new Date("2026-11-21T02:00:00.000Z"); // a clock four days behind, say: the server measures it
+    const batch = [moveItem("a", "2026-11-21T01:00:00.000Z")];
+    const body = syncEnvelope({ device: "tablet-1", batch, outbox: batch, user: 7, now });
+    assert.deepEqual(body, {
+      device: "tablet-1",
+      device_time: "2026-11-21T02:00:00.000Z",
+      waiting_since: null,
+      items: [batch[0].payload],
+    });
+  });
+
+  test("names the oldest move left behind, refused ones included, not the request's own nor others'", () => {
+    const outbox = [
+      moveItem("sent", "2026-11-20T08:00:00.000Z"),
+      moveItem("later", "2026-11-20T10:00:00.000Z"),
+      moveItem("refused", "2026-11-20T09:00:00+00:00", { status: Status.REFUSED }),
+      moveItem("someone-else", "2026-11-19T09:00:00.000Z", { user: 8 }),
+      { id: "p", kind: "photo", user: 7, created_at: "2026-11-19T07:00:00.000Z" },
+    ];
+    assert.equal(waitingSince(outbox, 7, new Set(["sent"])), "2026-11-20T09:00:00.000Z");
+    const body = syncEnvelope({ device: "tablet-1", batch: [outbox[0]], outbox, user: 7 });
+    assert.equal(body.waiting_since, "2026-11-20T09:00:00.000Z");
+    assert.ok(Math.abs(Date.parse(body.device_time) - Date.now()) < 5_000);
+    assert.equal(waitingSince(outbox, 7, new Set(["sent", "later", "refused"])), null);
+  });
+});
+
+describe("a busy server's Retry-After", () => {
+  const now = Date.parse("2026-11-25T10:00:00Z");
+
+  test("is read as seconds or as an HTTP date", () => {
+    assert.equal(retryAfterMs("5", now), 5_000);
+    assert.equal(retryAfterMs(" 120 ", now), 120_000);
+    assert.equal(retryAfterMs("Wed, 25 Nov 2026 10:00:30 GMT", now), 30_000);
+    assert.equal(retryAfterMs("Wed, 25 Nov 2026 09:59:00 GMT", now), 0);
+  });
+
+  test("is nothing when missing or unreadable, and at most the longest back-off", () => {
+    assert.equal(retryAfterMs(null, now), null);
+    assert.equal(retryAfterMs(undefined, now), null);
+    assert.equal(retryAfterMs("", now), null);
+    assert.equal(retryAfterMs("soon", now), null);
+    assert.equal(retryAfterMs("-5", now), null);
+    assert.equal(retryAfterMs("86400", now), BACKOFF_MAX_MS);
+  });
+
+  test("is waited for instead of the back-off: never less, at most 20 % more", () => {
+    assert.equal(retryDelay(1, 5_000, () => 0), 5_000);
+    assert.equal(retryDelay(1, 5_000, () => 1), 6_000);
+    assert.equal(retryDelay(6, 5_000, () => 0), 5_000); // not the sixth back-off (8 min)
+    assert.equal(retryDelay(3, 0, middle), 0);
+  });
+
+  test("without one, the back-off applies", () => {
+    assert.equal(retryDelay(2, null, middle), backoffDelay(2, middle));
+    assert.equal(retryDelay(2, undefined, middle), 30_000);
+  });
+
+  test("holds back the person's other items due before then, not later ones, refused or held ones, or others'", () => {
+    const until = now + 5_000;
+    const items = [
+      { id: "due", user: 1, kind: "inspection", status: Status.QUEUED },
+      { id: "soon", user: 1, kind: "finding", status: Status.RETRY, next_attempt_at: new Date(now + 1_000).toISOString() },
+      { id: "later", user: 1, kind: "finding", status: Status.RETRY, next_attempt_at: new Date(now + 60_000).toISOString() },
+      { id: "refused", user: 1, kind: "inspection", status: Status.REFUSED },
+      { id: "held", user: 1, kind: "photo", status: Status.QUEUED },
+      { id: "photo", user: 1, kind: "photo", status: Status.QUEUED, finding: "f" },
+      { id: "theirs", user: 2, kind: "inspection", status: Status.QUEUED },
+    ];
+    assert.deepEqual(ids(deferredBy(items, 1, until)), ["due", "soon", "photo"]);
   });
 });

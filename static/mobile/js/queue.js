@@ -4,6 +4,10 @@
  * Order: records (inspections, findings) go first, and a record whose parent still waits stays behind; a photo goes
  * after the inspection it names; a task move goes after the after-photos it names, and the moves of one task go in
  * the order they were made.
+ *
+ * Time: every sync request carries the tablet's clock (`device_time`), so the server can read the moves' times on its
+ * own clock, and when the oldest task move the person still holds besides the request's own was queued
+ * (`waiting_since`, refused ones included: they may be sent again; null: none), so the server can bound later claims.
  */
 
 export const TASK_MOVE = "task_move";
@@ -21,6 +25,36 @@ export const Status = Object.freeze({
 export function backoffDelay(attempts, random = Math.random) {
   const base = Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1), BACKOFF_MAX_MS);
   return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+/* How long the server asked to be left alone (ms), from a `Retry-After` header: delta-seconds or an HTTP date;
+ * null when there is none or it cannot be read. A date in the past is 0. */
+export function retryAfterMs(header, now = Date.now()) {
+  if (header === null || header === undefined) return null;
+  const text = String(header).trim();
+  if (/^\d+$/.test(text)) return Math.min(Number(text) * 1000, BACKOFF_MAX_MS);
+  const at = /GMT$/i.test(text) ? Date.parse(text) : NaN; // an HTTP date ends in GMT (RFC 9110)
+  if (Number.isNaN(at)) return null;
+  return Math.min(Math.max(0, at - now), BACKOFF_MAX_MS);
+}
+
+/* The wait after a failed try: what the server's Retry-After said (up to 20 % more, so that the tablets it sent away
+ * together do not come back together; never less than it said), else the back-off. */
+export function retryDelay(attempts, retryAfter, random = Math.random) {
+  if (retryAfter === null || retryAfter === undefined) return backoffDelay(attempts, random);
+  return Math.round(retryAfter * (1 + 0.2 * random()));
+}
+
+/* The person's other items that would go before `until` (ms), when the server has asked to be left alone until
+ * then: they wait too, so that the run after a 503 does not send the rest of the outbox at once. */
+export function deferredBy(items, user, until) {
+  return items.filter(
+    (item) =>
+      item.user === user &&
+      item.status !== Status.REFUSED &&
+      !isHeld(item) &&
+      (!item.next_attempt_at || Date.parse(item.next_attempt_at) < until),
+  );
 }
 
 /* force: true → everything not refused; "network" → also what failed for want of a connection (the browser says
@@ -95,4 +129,26 @@ const KIND_RANK = { inspection: 0, finding: 1, photo: 2, [TASK_MOVE]: 3 };
  * their photos, then task moves. */
 export function byOutboxOrder(a, b) {
   return a.created_at.localeCompare(b.created_at) || (KIND_RANK[a.kind] ?? 3) - (KIND_RANK[b.kind] ?? 3);
+}
+
+/* When the oldest task move of `user` still in the outbox, other than those of this request (`sending`: their ids),
+ * was made (its `at`, on this tablet's clock); null when none. */
+export function waitingSince(items, user, sending) {
+  const times = items
+    .filter((item) => item.kind === TASK_MOVE && item.user === user && !sending.has(item.id))
+    .map((item) => (item.payload && item.payload.at) || item.created_at)
+    .filter(Boolean)
+    .sort((a, b) => Date.parse(a) - Date.parse(b));
+  return times.length ? new Date(Date.parse(times[0])).toISOString() : null;
+}
+
+/* The body of one POST /api/sync/: the batch's payloads with the tablet's id, its clock now and what it still holds. */
+export function syncEnvelope({ device, batch, outbox, user, now = new Date() }) {
+  const sending = new Set(batch.map((item) => item.id));
+  return {
+    device,
+    device_time: now.toISOString(),
+    waiting_since: waitingSince(outbox, user, sending),
+    items: batch.map((item) => item.payload),
+  };
 }

@@ -12,19 +12,26 @@
  * - refused → it stays, with the server's reason, until the person retries or discards it;
  * - no connection, a server error or a timeout → it stays, and is tried again after an exponential back-off
  *   (15 s, 30 s, 1 min … at most 30 min, with jitter), or at once when the connection returns;
+ * - the server is busy (503 with Retry-After) → it is tried again after as long as the server said (up to 20 % more,
+ *   never less), and the rest of the outbox waits as long: the run stops there;
  * - the session has expired → nothing changes; the app asks the person to sign in again.
+ * Each request carries the tablet's clock and when its oldest move not in the request was made (queue.js's
+ * syncEnvelope): the server reads the moves' times on its own clock and bounds later claims by this sync.
  */
 import * as store from "./db.js";
 import {
   Status,
-  backoffDelay,
   countsOf,
+  deferredBy,
   earliestAttempt,
   isDue,
   isHeld,
   photosToSend,
   recordsToSend,
+  retryAfterMs,
+  retryDelay,
   sendableMoves,
+  syncEnvelope,
 } from "./queue.js";
 
 // The task board reads the outbox's rules through this module, as before they moved to queue.js.
@@ -36,8 +43,25 @@ const REQUEST_TIMEOUT_MS = 60_000;
 
 class AuthRequired extends Error {}
 class Offline extends Error {}
-class Transient extends Error {}
+class Transient extends Error {
+  /* retryAfter: the wait (ms) the server asked for with a 503 and Retry-After, honoured instead of the back-off. */
+  constructor(message, retryAfter = null) {
+    super(message);
+    this.retryAfter = retryAfter;
+  }
+}
 class Refused extends Error {}
+
+/* The server asked this run to stop for a while (a 503 with Retry-After). */
+function askedToWait(error) {
+  return error instanceof Transient && error.retryAfter !== null;
+}
+
+/* A failed answer as a passing error, carrying the Retry-After of a 503 (or 429). */
+function transientOf(response, body) {
+  const asked = response.status === 503 || response.status === 429;
+  return new Transient(messageOf(body, "HTTP " + response.status), asked ? retryAfterMs(response.headers.get("Retry-After")) : null);
+}
 
 function notify(message) {
   try {
@@ -160,13 +184,13 @@ async function failTransient(item, error) {
     last_error: error.message || String(error),
     last_error_kind: error instanceof Offline ? "network" : "server",
     last_attempt_at: new Date().toISOString(),
-    next_attempt_at: new Date(Date.now() + backoffDelay(attempts)).toISOString(),
+    next_attempt_at: new Date(Date.now() + retryDelay(attempts, error.retryAfter)).toISOString(),
   });
 }
 
 /* ---------------------------------------------------------------- inspections and findings */
 
-async function syncRecords(config, records, summary) {
+async function syncRecords(config, records, summary, user) {
   for (let start = 0; start < records.length; start += BATCH) {
     const batch = records.slice(start, start + BATCH);
     for (const item of batch) await store.updateOutbox(item.id, { status: Status.SENDING });
@@ -176,7 +200,9 @@ async function syncRecords(config, records, summary) {
       response = await send(config, config.urls.sync, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ device: await store.deviceId(), items: batch.map((item) => item.payload) }),
+        body: JSON.stringify(
+          syncEnvelope({ device: await store.deviceId(), batch, outbox: await store.outboxItems(), user }),
+        ),
       });
     } catch (error) {
       for (const item of batch) {
@@ -188,7 +214,7 @@ async function syncRecords(config, records, summary) {
     summary.contacted = true;
     if (response.status !== 200) {
       const body = await bodyOf(response);
-      const error = new Transient(messageOf(body, "HTTP " + response.status));
+      const error = transientOf(response, body);
       for (const item of batch) await failTransient(item, error);
       if (response.status >= 500 || response.status === 404) throw error;
       continue;
@@ -274,7 +300,7 @@ async function uploadPhoto(config, item) {
       continue;
     }
     if (response.status >= 500 || response.status === 408 || response.status === 429) {
-      throw new Transient(messageOf(body, "HTTP " + response.status));
+      throw transientOf(response, body);
     }
     throw new Refused(messageOf(body, "HTTP " + response.status));
   }
@@ -305,7 +331,7 @@ async function syncPhotos(config, photos, summary) {
         throw error;
       } else {
         await failTransient(item, error);
-        if (error instanceof Offline) throw error;
+        if (error instanceof Offline || askedToWait(error)) throw error;
         summary.failed += 1;
       }
     }
@@ -343,7 +369,7 @@ export async function runSync({ force = false, source = "page" } = {}) {
     const due = all.filter((item) => isDue(item, now, force));
     try {
       const records = recordsToSend(due, waiting);
-      if (records.length) await syncRecords(config, records, summary);
+      if (records.length) await syncRecords(config, records, summary, user);
       // Parents sent in this run free their photos.
       const left = new Set((await store.outboxItems()).map((item) => item.id));
       const photos = photosToSend(due, left);
@@ -351,7 +377,7 @@ export async function runSync({ force = false, source = "page" } = {}) {
       // Photos sent in this run free the moves that name them.
       const remaining = (await store.outboxItems()).filter((item) => item.user === user);
       const moves = sendableMoves(remaining, due, new Set(remaining.map((item) => item.id)));
-      if (moves.length) await syncRecords(config, moves, summary);
+      if (moves.length) await syncRecords(config, moves, summary, user);
       if (summary.contacted) await store.setMeta("lastSyncAt", new Date().toISOString());
       await store.trimHistory();
     } catch (error) {
@@ -360,6 +386,13 @@ export async function runSync({ force = false, source = "page" } = {}) {
         await store.setMeta("authRequired", true);
       } else if (error instanceof Offline) {
         summary.offline = true;
+      } else if (askedToWait(error)) {
+        // The server is busy and said for how long: nothing else of the outbox goes before then.
+        const until = Date.now() + error.retryAfter;
+        for (const item of deferredBy(await store.outboxItems(), user, until)) {
+          await store.updateOutbox(item.id, { next_attempt_at: new Date(until).toISOString() });
+        }
+        summary.failed += 1;
       } else {
         summary.failed += 1;
         console.error("sync", error);
