@@ -1,0 +1,267 @@
+"""Who may do what, route by route: the table the matrix checks every URL pattern and OpenAPI operation against.
+
+A rule names a route and method (as ``routes`` spells them), the roles that may use it, and whether it is scoped:
+then only people of community A and its unit (where the scene's objects are) may, and the manager and inspector of
+community B and the member of B's unit are refused like any other role. ``listed`` names an object of A's that the
+answer lists to those allowed and to nobody else (lists answer others without it, or refuse them); ``owners``
+replaces "community A's people" when an object is one person's own. A request the rule refuses answers
+``refusals`` (or a redirect to a login page, or the admin's "does not exist" redirect), never 200 with A's data,
+never 500, and for a write leaves the database as it was, unless ``others_answered`` says that others get an
+answer that shows and changes nothing of A's (a list of their own, a sync batch refused item by item).
+"""
+
+import datetime as dt
+import io
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from tests.inspections.conftest import photo_bytes
+
+EVERYONE = frozenset({"anonymous", "admin", "manager", "inspector", "volunteer", "rectifier"})
+SIGNED_IN = EVERYONE - {"anonymous"}
+FIELD = frozenset({"admin", "manager", "inspector", "volunteer"})
+TASK_PEOPLE = frozenset({"admin", "manager", "inspector", "rectifier"})
+VERIFIERS = frozenset({"admin", "manager", "inspector"})
+MANAGERS = frozenset({"admin", "manager"})
+STAFF = MANAGERS  # the scene's staff: the administrator and the managers, with every right on the scoped admins
+ADMINS = frozenset({"admin"})
+NOBODY = frozenset()
+REFUSED = frozenset({401, 403, 404})
+
+
+@dataclass(frozen=True)
+class Rule:
+    method: str
+    route: str
+    who: frozenset[str]
+    scoped: bool = True
+    url: Callable | None = None  # scene → the URL requested (default: the route itself)
+    body: Callable | None = None  # scene → the data sent
+    form: str = "json"  # json | multipart | form
+    listed: Callable | None = None  # scene → what the answer shows those allowed (an id, or a snippet of a page)
+    owners: frozenset[str] | None = None  # the people in scope, when not community A's
+    others_answered: bool = False
+    refusals: frozenset[int] = REFUSED
+    variant: str = ""
+
+    @property
+    def writes(self) -> bool:
+        return self.method not in ("GET", "HEAD", "OPTIONS")
+
+    @property
+    def name(self) -> str:
+        return " ".join(part for part in (self.method, self.route, self.variant) if part)
+
+    def allows(self, persona) -> bool:
+        if persona.role not in self.who:
+            return False
+        if not self.scoped:
+            return True
+        return persona.name in self.owners if self.owners is not None else persona.own
+
+
+def _pk(name):
+    return lambda s: str(_get(s, name).pk)
+
+
+def _get(scene, dotted):
+    value = scene
+    for part in dotted.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def _at(template, **names):
+    """A URL from a template whose {name} are filled with the scene's objects' primary keys."""
+    return lambda s: template.format(**{key: _get(s, dotted).pk for key, dotted in names.items()})
+
+
+def _day(offset: int) -> str:
+    return (timezone.localdate() + dt.timedelta(days=offset)).isoformat()
+
+
+def _inspection_body(s):
+    now = timezone.now()
+    return {
+        "id": str(uuid.uuid4()),
+        "phase": s.phase.pk,
+        "location": {"lon": 116.2152, "lat": 39.8452},
+        "started_at": (now - dt.timedelta(minutes=20)).isoformat(),
+        "ended_at": now.isoformat(),
+        "position": {"lon": 116.2152, "lat": 39.8452, "accuracy": 6},
+        "answers": {},
+        "findings": [
+            {
+                "id": str(uuid.uuid4()),
+                "problem_type": "exposed_garbage",
+                "severity": "minor",
+                "location": {"lon": 116.2152, "lat": 39.8452},
+            },
+        ],
+    }
+
+
+def _photo_body(s):
+    upload = io.BytesIO(photo_bytes(lat=39.84502, lon=116.21502, hours_ago=0.1, seed=77))
+    upload.name = "before.jpg"
+    return {"file": upload, "finding": str(s.finding.pk), "role": "before"}
+
+
+def _sync_body(s):
+    move = {"type": "task_move", "id": str(uuid.uuid4()), "task": str(s.task.pk), "action": "accept"}
+    return {"device": "matrix-tablet", "items": [move]}
+
+
+TASK = "/api/tasks/{id}/"
+MOVE = "/api/tasks/{id}/transition/"
+
+RULES: list[Rule] = [
+    # Pages
+    Rule("GET", "/", SIGNED_IN, scoped=False),
+    Rule("GET", "/accounts/login/", EVERYONE, scoped=False),
+    Rule("POST", "/accounts/logout/", EVERYONE, scoped=False, url=lambda s: "/accounts/logout/?next=/map/"),
+    Rule("POST", "/i18n/setlang/", EVERYONE, scoped=False, body=lambda s: {"language": "en"}, form="form"),
+    Rule("GET", "/map/", SIGNED_IN, scoped=False),
+    Rule("GET", "/inspections/", FIELD, listed=lambda s: f"/inspections/{s.inspection.pk}/", others_answered=True),
+    Rule("GET", "/inspections/{id}/", FIELD, url=_at("/inspections/{id}/", id="inspection")),
+    Rule(
+        "GET",
+        "/tasks/",
+        TASK_PEOPLE,
+        url=lambda s: "/tasks/?queue=all",
+        listed=lambda s: f"/tasks/{s.task.pk}/",
+        others_answered=True,
+    ),
+    Rule("GET", "/tasks/{id}/", TASK_PEOPLE, url=_at("/tasks/{id}/", id="task")),
+    Rule(
+        "POST",
+        "/tasks/{id}/",
+        {"rectifier"},
+        url=_at("/tasks/{id}/", id="task"),
+        body=lambda s: {"action": "accept"},
+        form="form",
+        variant="accept",
+    ),
+    Rule(
+        "POST",
+        "/tasks/{id}/",
+        MANAGERS,
+        url=_at("/tasks/{id}/", id="task"),
+        body=lambda s: {"action": "void", "note": "重复上报"},
+        form="form",
+        variant="void",
+    ),
+    Rule("GET", "/tasks/metrics/", TASK_PEOPLE, scoped=False),
+    Rule(
+        "GET",
+        "/notifications/",
+        SIGNED_IN,
+        owners={"rectifier"},
+        others_answered=True,
+        listed=lambda s: f"/notifications/{s.notification.pk}/",
+    ),
+    Rule(
+        "GET",
+        "/notifications/{id}/",
+        SIGNED_IN,
+        owners={"rectifier"},
+        url=_at("/notifications/{id}/", id="notification"),
+    ),
+    Rule(
+        "POST",
+        "/notifications/{id}/read/",
+        SIGNED_IN,
+        owners={"rectifier"},
+        url=_at("/notifications/{id}/read/", id="notification"),
+    ),
+    Rule("POST", "/notifications/read-all/", SIGNED_IN, owners={"rectifier"}, others_answered=True),
+    # The tablet app
+    Rule("GET", "/m/", SIGNED_IN, scoped=False),
+    Rule("GET", "/m/manifest.webmanifest", EVERYONE, scoped=False),
+    Rule("GET", "/m/sw.js", EVERYONE, scoped=False),
+    Rule("GET", "/m/session.json", SIGNED_IN, scoped=False),
+    # API
+    Rule("GET", "/api/", SIGNED_IN, scoped=False),
+    Rule(
+        "POST",
+        "/api/auth/token/",
+        EVERYONE,
+        scoped=False,
+        body=lambda s: {"username": "west_inspector", "password": "pw"},
+    ),
+    Rule("GET", "/api/schema/", EVERYONE, scoped=False),
+    Rule("GET", "/api/docs/", EVERYONE, scoped=False),
+    Rule("GET", "/api/jurisdictions/", SIGNED_IN, listed=_pk("world.cell"), others_answered=True),
+    Rule("GET", "/api/jurisdictions/{id}/", SIGNED_IN, url=_at("/api/jurisdictions/{id}/", id="world.cell")),
+    Rule("GET", "/api/units/", SIGNED_IN, listed=_pk("world.west_committee"), others_answered=True),
+    Rule("GET", "/api/units/{id}/", SIGNED_IN, url=_at("/api/units/{id}/", id="world.west_committee")),
+    Rule("GET", "/api/hotspots/", SIGNED_IN, listed=_pk("hotspot"), others_answered=True),
+    Rule("GET", "/api/hotspots/{id}/", SIGNED_IN, url=_at("/api/hotspots/{id}/", id="hotspot")),
+    Rule("GET", "/api/route/", FIELD, url=lambda s: "/api/route/?lon=116.215&lat=39.845"),
+    Rule("GET", "/api/problem-types/", SIGNED_IN, scoped=False),
+    Rule(
+        "GET",
+        "/api/problem-types/{code}/",
+        SIGNED_IN,
+        scoped=False,
+        url=lambda s: "/api/problem-types/exposed_garbage/",
+    ),
+    Rule("GET", "/api/campaigns/", SIGNED_IN, scoped=False),
+    Rule("GET", "/api/campaigns/{id}/", SIGNED_IN, scoped=False, url=_at("/api/campaigns/{id}/", id="phase.campaign")),
+    Rule("GET", "/api/checklists/", SIGNED_IN, scoped=False),
+    Rule("GET", "/api/checklists/{id}/", SIGNED_IN, scoped=False, url=_at("/api/checklists/{id}/", id="version")),
+    Rule("GET", "/api/inspections/", FIELD, listed=_pk("inspection"), others_answered=True),
+    Rule("POST", "/api/inspections/", FIELD, body=_inspection_body, refusals=REFUSED | {400}),
+    Rule("GET", "/api/inspections/{id}/", FIELD, url=_at("/api/inspections/{id}/", id="inspection")),
+    Rule("GET", "/api/findings/", FIELD | {"rectifier"}, listed=_pk("finding"), others_answered=True),
+    Rule("GET", "/api/findings/{id}/", FIELD | {"rectifier"}, url=_at("/api/findings/{id}/", id="finding")),
+    Rule("GET", "/api/photos/{id}/", FIELD | {"rectifier"}, url=_at("/api/photos/{id}/", id="photo")),
+    Rule("HEAD", "/api/photos/{id}/", FIELD | {"rectifier"}, url=_at("/api/photos/{id}/", id="photo")),
+    Rule(
+        "PUT",
+        "/api/photos/{id}/",
+        MANAGERS | {"inspector"},
+        url=lambda s: f"/api/photos/{uuid.uuid4()}/",
+        body=_photo_body,
+        form="multipart",
+        refusals=REFUSED | {400},
+    ),
+    Rule(
+        "GET", "/api/photos/{id}/{variant}/", FIELD | {"rectifier"}, url=_at("/api/photos/{id}/thumbnail/", id="photo")
+    ),
+    Rule("GET", "/api/tasks/", TASK_PEOPLE, listed=_pk("task"), others_answered=True),
+    Rule("GET", TASK, TASK_PEOPLE, url=_at(TASK, id="task")),
+    Rule("POST", MOVE, {"rectifier"}, url=_at(MOVE, id="task"), body=lambda s: {"action": "accept"}, variant="accept"),
+    Rule(
+        "POST",
+        MOVE,
+        MANAGERS,
+        url=_at(MOVE, id="task"),
+        body=lambda s: {"action": "void", "note": "重复上报"},
+        variant="void",
+    ),
+    Rule("POST", MOVE, VERIFIERS, url=_at(MOVE, id="submitted"), body=lambda s: {"action": "verify"}, variant="verify"),
+    Rule(
+        "GET",
+        "/api/metrics/",
+        TASK_PEOPLE,
+        listed=_pk("world.west_committee"),
+        others_answered=True,
+        url=lambda s: f"/api/metrics/?group=unit&start={_day(-30)}&end={_day(60)}",
+    ),
+    Rule(
+        "GET", "/api/notifications/", SIGNED_IN, owners={"rectifier"}, listed=_pk("notification"), others_answered=True
+    ),
+    Rule(
+        "POST",
+        "/api/notifications/{id}/read/",
+        SIGNED_IN,
+        owners={"rectifier"},
+        url=_at("/api/notifications/{id}/read/", id="notification"),
+    ),
+    Rule("POST", "/api/notifications/read-all/", SIGNED_IN, owners={"rectifier"}, others_answered=True),
+    Rule("POST", "/api/sync/", {"rectifier"}, body=_sync_body, others_answered=True),
+]
