@@ -18,7 +18,7 @@ APT_TEST := postgresql-15-postgis-3 chromium
 
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run test test-js check screenshots hooks bench lint format system system-test prepare postgis serve demo migrate clean
+.PHONY: run test test-js check screenshots hooks bench load lint format system system-test prepare postgis serve demo migrate clean
 
 # ---------------------------------------------------------------- system packages
 define ensure_apt
@@ -125,6 +125,12 @@ format: $(VENV)/.dev-installed
 # ---------------------------------------------------------------- benchmarks
 bench: prepare postgis
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgis://postgres@127.0.0.1:5432/wenming_bench} $(PY) -m benchmarks $(BENCH_ARGS)
+
+# 50 tablets on loopback against a fresh demo database: LOAD_TARGET=spatialite (runserver, as `make run`) or postgis
+# (gunicorn on the database wenming_load); lost, duplicated and 5xx must be 0. See benchmarks/README.md, "Load".
+LOAD_TARGET ?= spatialite
+load: prepare postgis
+	$(PY) -m benchmarks.load --target $(LOAD_TARGET) $(LOAD_ARGS)
 
 clean:
 	rm -rf var/static var/test.sqlite3

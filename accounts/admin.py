@@ -8,6 +8,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.autocomplete import SafeAutocompleteAdmin
 from accounts.models import Role, User
 from accounts.roles import is_admin
 from accounts.selectors import people_for_user
@@ -54,7 +55,7 @@ class PlacedInScope:
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SafeAutocompleteAdmin, BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "unit", "jurisdiction", "is_active"]
     list_filter = ["role", "is_active", "is_staff", ("unit", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["username", "first_name", "last_name", "email", "phone"]

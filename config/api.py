@@ -1,7 +1,9 @@
 """API-wide behaviour: service errors become HTTP answers with a message a person can act on."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -39,3 +41,14 @@ def exception_handler(exc, context):
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
     return drf_exception_handler(exc, context)
+
+
+API_PREFIX = "/api/"
+
+
+def page_not_found(request, exception):
+    """Django's 404 (`handler404`), in the API's JSON shape for an API address no route matches (a photo id that is
+    not a UUID, say), so that the API answers JSON whatever the address."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
+    return defaults.page_not_found(request, exception)

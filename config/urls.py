@@ -3,10 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
-from rest_framework.settings import api_settings
 
+from accounts.token import TokenObtainView
 from accounts.views import home
 from geo.api import urls as geo_api
 from geo.views import map_page
@@ -16,6 +15,8 @@ from mobile_forms.api import urls as mobile_forms_api
 admin.site.site_header = _("Civic hotspot inspection · administration")
 admin.site.site_title = _("Civic hotspot inspection")
 admin.site.index_title = _("Places, units and people")
+
+handler404 = "config.api.page_not_found"
 
 router = DefaultRouter()
 geo_api.register(router)
@@ -33,11 +34,7 @@ urlpatterns = [
     path("notifications/", include("inspections.web.notifications.urls")),
     path("m/", include("mobile_forms.urls")),
     path("admin/", admin.site.urls),
-    path(
-        "api/auth/token/",
-        ObtainAuthToken.as_view(parser_classes=api_settings.DEFAULT_PARSER_CLASSES),
-        name="api-token",
-    ),
+    path("api/auth/token/", TokenObtainView.as_view(), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(geo_api.urlpatterns)),

@@ -5,13 +5,18 @@ choices (units, jurisdictions, hotspots), draw shapes only inside their scope (`
 jurisdiction a parent inside it, and leave routing priorities to administrators.
 """
 
+import functools
+
 from django import forms
 from django.contrib import admin
+from django.contrib.gis.db.models import GeometryField
+from django.contrib.gis.gdal import GDALException
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
+from accounts.autocomplete import SafeAutocompleteAdmin
 from accounts.permissions import can_change_routing_priority
 from accounts.roles import is_admin
 from geo.models import Hotspot, HotspotCategory, Jurisdiction, Unit
@@ -84,10 +89,33 @@ class PlaceScopedAdmin:
         return type(form)(form.__name__, (ScopeChecks, form), attrs)
 
 
-class ScopedAdmin(PlaceScopedAdmin, LeafletGeoAdmin):
+class TransformChecked:
+    """Mixed into a geometry form field: a shape in a reference system GDAL does not know is a form error. Django
+    catches only GEOS's errors when it transforms a shape, so `SRID=999999;POINT(1 1)` raised a 500."""
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except GDALException:
+            raise ValidationError(
+                _("The shape's coordinate reference system is unknown: draw it on the map, or give WGS84 coordinates.")
+            ) from None
+
+
+@functools.cache
+def transform_checked(form_class: type) -> type:
+    return type(form_class.__name__, (TransformChecked, form_class), {})
+
+
+class ScopedAdmin(PlaceScopedAdmin, SafeAutocompleteAdmin, LeafletGeoAdmin):
     """Staff who are not administrators see and edit only their own jurisdiction's subtree."""
 
     selector = None
+
+    def formfield_for_dbfield(self, db_field, request=None, **kwargs):
+        if isinstance(db_field, GeometryField):
+            kwargs.setdefault("form_class", transform_checked(db_field.form_class))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return type(self).selector(request.user)

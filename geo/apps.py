@@ -8,6 +8,7 @@ class GeoConfig(AppConfig):
 
     def ready(self):
         from accounts.workplaces import register
+        from geo.api import schema  # noqa: F401  (registers the OpenAPI extension)
         from geo.workplaces import the_map
 
         register(the_map, order=20)

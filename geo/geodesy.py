@@ -13,7 +13,11 @@ METRES_PER_DEGREE_LAT = 111_320.0
 
 
 def area_m2(geom: GEOSGeometry) -> float:
-    shape = shapely.from_wkb(bytes(geom.wkb))
+    return shape_area_m2(shapely.from_wkb(bytes(geom.wkb)))
+
+
+def shape_area_m2(shape: shapely.Geometry) -> float:
+    """`area_m2` of a shapely geometry."""
     return abs(_GEOD.geometry_area_perimeter(shape)[0])
 
 

@@ -52,6 +52,11 @@ def describe_calendar_years():
 
 @pytest.fixture
 def world(db):
+    """The small district of `make_world`, for one test."""
+    return make_world()
+
+
+def make_world():
     """A small district: area 116.20–116.24 E × 39.84–39.86 N split into two communities, with overlapping units.
 
     - committees own their community; a property manager's compound lies inside the west community;

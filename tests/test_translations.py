@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
-SOURCES = ["accounts", "config", "fixtures", "geo", "inspections", "mobile_forms", "templates"]
+SOURCES = ["accounts", "backup", "config", "fixtures", "geo", "inspections", "mobile_forms", "templates"]
 
 
 def test_committed_catalogue_has_no_untranslated_or_fuzzy_entries():

@@ -1,6 +1,7 @@
 """Settings shared by every environment; everything deployment-specific comes from environment variables."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -41,11 +42,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "leaflet",
+    "axes",
     "accounts",
     "geo",
     "inspections",
     "mobile_forms",
     "fixtures",
+    "backup",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.busy.DatabaseBusyMiddleware",
+    # Last, so that it sees the lockout flag the login views' authenticate() left on the request.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -104,6 +109,24 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Login throttling (django-axes, database handler): after AXES_FAILURE_LIMIT failed sign-ins with one username from
+# one address, that pair is locked out for AXES_COOLOFF_MINUTES (0: until an administrator unlocks it in the admin,
+# "Access attempts", or with `manage.py axes_reset_username`). A successful sign-in clears the count. It guards
+# every authenticate() that passes the request: the login page, the admin's login and POST /api/auth/token/.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15"))) or None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+# How many reverse proxies that append to X-Forwarded-For stand in front (1 for the nginx of the README): the
+# client's address is then the one the outermost proxy saw; 0 takes REMOTE_ADDR and ignores the header.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_VERBOSE = False
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -170,6 +193,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.openapi.document_errors"],
     # Swagger UI from the installed sidecar package, not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -217,6 +241,13 @@ PHOTO_MAX_AGE_HOURS = float(os.environ.get("PHOTO_MAX_AGE_HOURS", "24"))
 POSITION_MAX_ACCURACY_M = float(os.environ.get("POSITION_MAX_ACCURACY_M", "30"))
 # A move received more than this long after the time its tablet claims is "late-synced" (shown and counted).
 MOVE_LATE_SYNC_HOURS = float(os.environ.get("MOVE_LATE_SYNC_HOURS", "1"))
+# Refused sync items kept for managers: an item larger than this (bytes of compact JSON) is kept as a marker with the
+# beginning of its JSON; each device of a sender keeps this many, the most recently refused (older ones deleted).
+SYNC_REFUSAL_PAYLOAD_MAX_BYTES = int(os.environ.get("SYNC_REFUSAL_PAYLOAD_MAX_BYTES", "4096"))
+SYNC_REFUSALS_PER_DEVICE = int(os.environ.get("SYNC_REFUSALS_PER_DEVICE", "200"))
+
+# A tablet clock further off than this (either way) corrects no claimed time: the claim is read as sent.
+DEVICE_CLOCK_MAX_OFFSET_HOURS = float(os.environ.get("DEVICE_CLOCK_MAX_OFFSET_HOURS", "720"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -234,6 +265,11 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 TASK_REMINDER_WORKING_HOURS = float(os.environ.get("TASK_REMINDER_WORKING_HOURS", "4"))
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
 WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
+# Hosts a webhook may be posted to although they are (or resolve to) loopback, private or other internal addresses,
+# e.g. an intranet robot gateway. Names or literal addresses, comma-separated; see geo/outbound.py.
+WEBHOOK_ALLOWED_HOSTS = env_list("WEBHOOK_ALLOWED_HOSTS")
+# The most of a webhook's answer that is read (the rest is ignored).
+WEBHOOK_ANSWER_MAX_BYTES = 65536
 # A notification e-mail that failed is tried again by the reminder job for this long after the event.
 NOTIFICATION_EMAIL_RETRY_HOURS = float(os.environ.get("NOTIFICATION_EMAIL_RETRY_HOURS", "24"))
 

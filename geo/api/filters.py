@@ -7,8 +7,11 @@ import django_filters
 from django import forms
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 
@@ -38,13 +41,66 @@ class IdField(forms.IntegerField):
         return number
 
 
+@extend_schema_field(
+    {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": MAX_ID,
+        "description": "An id; one that names nothing you may see gives an empty list.",
+    }
+)
 class IdFilter(django_filters.NumberFilter):
-    """A filter on an id that need not exist (e.g. ``phase__campaign``): refuses what no id can be, with a 400."""
+    """A filter on an id that need not exist: refuses what no id can be, with a 400; an id that names nothing (or
+    nothing the caller may see) matches nothing, rather than a 400 that would tell whether it exists."""
 
     field_class = IdField
 
     def get_max_validator(self):
         return None
+
+
+class TrueFalseField(forms.Field):
+    """``true`` or ``false``; anything else is refused (not read as “no filter”, as Django's own boolean does)."""
+
+    default_error_messages = {"invalid": gettext_lazy("Give true or false, not “%(value)s”.")}
+    VALUES = {"true": True, "false": False}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if value not in self.VALUES:
+            raise DjangoValidationError(self.error_messages["invalid"], code="invalid", params={"value": value})
+        return self.VALUES[value]
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = TrueFalseField
+
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": 32767})
+class SmallNumberFilter(django_filters.NumberFilter):
+    """A whole number as a small integer column stores it (0 to 32767)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=0, max_value=32767, **kwargs)
+
+    def get_max_validator(self):
+        return None
+
+
+class IdFilterSet(django_filters.FilterSet):
+    """The project's filter set: foreign keys in ``Meta.fields`` are id filters (not choices among every row) and
+    booleans take ``true`` or ``false`` only."""
+
+    FILTER_DEFAULTS = {
+        **FILTER_FOR_DBFIELD_DEFAULTS,
+        models.ForeignKey: {"filter_class": IdFilter},
+        models.OneToOneField: {"filter_class": IdFilter},
+        models.BooleanField: {"filter_class": BooleanFilter},
+        models.PositiveSmallIntegerField: {"filter_class": SmallNumberFilter},
+    }
 
 
 def query_id(query_params, name: str) -> int | None:
@@ -98,7 +154,7 @@ class BBoxFilter(BaseFilterBackend):
         ]
 
 
-class JurisdictionFilter(django_filters.FilterSet):
+class JurisdictionFilter(IdFilterSet):
     kind = django_filters.ChoiceFilter(choices=JurisdictionKind.choices)
     within = django_filters.CharFilter(method="filter_within", label="Code of a jurisdiction: it and its subtree")
 
@@ -110,7 +166,7 @@ class JurisdictionFilter(django_filters.FilterSet):
         return queryset.filter(code__startswith=value)
 
 
-class UnitFilter(django_filters.FilterSet):
+class UnitFilter(IdFilterSet):
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices)
 
     class Meta:
@@ -118,7 +174,7 @@ class UnitFilter(django_filters.FilterSet):
         fields = ["kind", "jurisdiction", "active"]
 
 
-class HotspotFilter(django_filters.FilterSet):
+class HotspotFilter(IdFilterSet):
     category = django_filters.CharFilter(field_name="category__code", label="Category code")
     risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices)
     within = django_filters.CharFilter(

@@ -39,7 +39,9 @@ class HotspotSerializer(GeoFeatureModelSerializer):
     color = serializers.CharField(source="category.color", read_only=True)
     jurisdiction_code = serializers.CharField(source="jurisdiction.code", read_only=True)
     jurisdiction_name = serializers.CharField(source="jurisdiction.display_name", read_only=True)
-    sponsoring_unit_name = serializers.CharField(source="sponsoring_unit.display_name", read_only=True, default=None)
+    sponsoring_unit_name = serializers.CharField(
+        source="sponsoring_unit.display_name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Hotspot

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from geo.bilingual import BilingualName
 from geo.geodesy import area_m2
+from geo.outbound import OutboundRefused, vet_url
 from geo.validation import clean_polygonal
 
 
@@ -81,6 +82,12 @@ class Unit(BilingualName, models.Model):
                 self.service_area = clean_polygonal(self.service_area)
             except ValidationError as exc:
                 raise ValidationError({"service_area": exc.messages}) from exc
+        if self.webhook_url:
+            try:
+                # A name that does not resolve now is let through: it is checked again before each post.
+                vet_url(self.webhook_url, resolve=False)
+            except OutboundRefused as exc:
+                raise ValidationError({"webhook_url": str(exc)}) from exc
         if self.webhook_secret and self.webhook_format == WebhookFormat.WECOM:
             raise ValidationError(
                 {"webhook_secret": _("WeChat Work robots are not signed: leave the secret empty for them.")}

@@ -2,11 +2,11 @@
 
 import django_filters
 
-from geo.api.filters import IdFilter
+from geo.api.filters import IdFilter, IdFilterSet
 from inspections.models import Finding, FlagCode, Inspection, Severity
 
 
-class InspectionFilter(django_filters.FilterSet):
+class InspectionFilter(IdFilterSet):
     campaign = IdFilter(field_name="phase__campaign")
     within = django_filters.CharFilter(
         field_name="jurisdiction__code", lookup_expr="startswith", label="Jurisdiction code: it and its subtree"
@@ -23,7 +23,7 @@ class InspectionFilter(django_filters.FilterSet):
         fields = ["campaign", "phase", "hotspot", "jurisdiction", "inspector"]
 
 
-class FindingFilter(django_filters.FilterSet):
+class FindingFilter(IdFilterSet):
     campaign = IdFilter(field_name="inspection__phase__campaign")
     phase = IdFilter(field_name="inspection__phase")
     hotspot = IdFilter(field_name="inspection__hotspot")

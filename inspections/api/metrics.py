@@ -18,6 +18,7 @@ class MetricsQuerySerializer(serializers.Serializer):
     group = serializers.ChoiceField(
         choices=Grouping.choices,
         default=Grouping.UNIT,
+        allow_blank=True,
         help_text="`unit` (default) or `community`.",
         error_messages={"invalid_choice": _("Group by “unit” or “community”, not “{input}”.")},
     )
@@ -29,6 +30,9 @@ class MetricsQuerySerializer(serializers.Serializer):
         help_text=f"Last day of the period, YYYY-MM-DD (local date, included; at most {metrics.MAX_PERIOD_DAYS} days).",
         error_messages={"required": _("Give the last day of the period as end=YYYY-MM-DD.")},
     )
+
+    def validate_group(self, value):
+        return value or Grouping.UNIT  # an empty value is ignored, as every query parameter's
 
     def validate(self, attrs):
         attrs["period"] = checked_period(attrs["start"], attrs["end"])

@@ -6,6 +6,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from geo.api.filters import BooleanFilter
 from inspections.models import Notification
 from inspections.rectification.notifications.inbox import (
     notification_mark_read,
@@ -19,7 +20,7 @@ from inspections.rectification.notifications.texts import message_for, task_path
 class NotificationFilter(django_filters.FilterSet):
     # Not a choice among all tasks: a foreign task's id and a random one must answer alike (an empty page).
     task = django_filters.UUIDFilter(field_name="task", help_text="A task's id: its notifications, if any are yours.")
-    unread = django_filters.BooleanFilter(
+    unread = BooleanFilter(
         method="filter_unread", help_text="`true`: only the unread ones; `false`: only those already read."
     )
 

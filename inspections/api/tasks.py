@@ -25,6 +25,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from geo.api.filters import BooleanFilter, IdFilterSet
 from geo.validation import clean_point
 from inspections.api.serializers import (
     FindingSerializer,
@@ -37,7 +38,7 @@ from inspections.models import Photo, PhotoRole, Task, TaskEvent, TaskStatus
 from inspections.permissions import can_view_tasks
 from inspections.rectification.geofence import geofence_radius_m
 from inspections.rectification.tasks import allowed_moves, task_transition
-from inspections.rectification.timing import is_late_synced, sync_delay
+from inspections.rectification.timing import is_late_synced, last_sync_bound, sync_delay
 from inspections.rectification.workflow import (
     MOVES,
     PUBLIC_ACTIONS,
@@ -61,9 +62,9 @@ class StatusFilter(django_filters.MultipleChoiceFilter):
     field_class = StatusesField
 
 
-class TaskFilter(django_filters.FilterSet):
+class TaskFilter(IdFilterSet):
     status = StatusFilter(choices=TaskStatus.choices, help_text="Repeat for several.")
-    overdue = django_filters.BooleanFilter(method="filter_overdue", help_text="Still with the unit after its deadline.")
+    overdue = BooleanFilter(method="filter_overdue", help_text="Still with the unit after its deadline.")
     within = django_filters.CharFilter(
         field_name="jurisdiction__code", lookup_expr="startswith", label="Jurisdiction code: it and its subtree"
     )
@@ -167,8 +168,16 @@ class TaskEventSerializer(serializers.ModelSerializer):
         help_text="Received more than MOVE_LATE_SYNC_HOURS after `claimed_at` (an offline move synced late)."
     )
     sync_delay_hours = serializers.SerializerMethodField(
-        help_text="Hours from `claimed_at` to `at` (when the server received the move), 1 decimal; null without a "
-        "claimed time."
+        help_text="Hours from `claimed_at` (read on the server's clock) to `at` (when the server received the move), "
+        "1 decimal; null without a claimed time."
+    )
+    clock_offset_hours = serializers.SerializerMethodField(
+        help_text="Hours added to `claimed_at` to read it on the server's clock (the device's clock was that far "
+        "behind; negative: ahead), 1 decimal; null when the request carried no usable `device_time`."
+    )
+    bounded_by_sync_at = serializers.SerializerMethodField(
+        help_text="When the move claimed a time before this device's last sync after which it held no older move, "
+        "that sync: the move counts from it (`counted_at`). Null otherwise."
     )
 
     class Meta:
@@ -183,6 +192,8 @@ class TaskEventSerializer(serializers.ModelSerializer):
             "at",
             "claimed_at",
             "counted_at",
+            "clock_offset_hours",
+            "bounded_by_sync_at",
             "late_synced",
             "sync_delay_hours",
             "position",
@@ -200,11 +211,19 @@ class TaskEventSerializer(serializers.ModelSerializer):
         return event.actor.get_full_name() or event.actor.username
 
     def get_late_synced(self, event) -> bool:
-        return is_late_synced(event.claimed_at, event.at)
+        return is_late_synced(event.claimed_at, event.at, event.clock_offset)
 
     def get_sync_delay_hours(self, event) -> float | None:
-        delay = sync_delay(event.claimed_at, event.at)
+        delay = sync_delay(event.claimed_at, event.at, event.clock_offset)
         return None if delay is None else round(delay.total_seconds() / 3600, 1)
+
+    def get_clock_offset_hours(self, event) -> float | None:
+        offset = event.clock_offset
+        return None if offset is None else round(offset.total_seconds() / 3600, 1)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_bounded_by_sync_at(self, event):
+        return last_sync_bound(event)
 
     @extend_schema_field(PositionSerializer(allow_null=True))
     def get_position(self, event):
@@ -316,15 +335,17 @@ class CanViewTasks(BasePermission):
 NOT_YOURS = OpenApiResponse(description="Volunteers (and anyone the task pages refuse) see no tasks at all.")
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("near", OpenApiTypes.STR, description="`<lon>,<lat>`: nearest first, with `distance_m`.")
-    ]
-)
 @extend_schema_view(
     list=extend_schema(responses={200: TaskSerializer(many=True), 403: NOT_YOURS}),
     retrieve=extend_schema(
-        responses={200: TaskDetailSerializer, 403: NOT_YOURS, 404: OpenApiResponse(description="No such task for you.")}
+        parameters=[
+            OpenApiParameter("near", OpenApiTypes.STR, description="`<lon>,<lat>`: the task's `distance_m` from there.")
+        ],
+        responses={
+            200: TaskDetailSerializer,
+            403: NOT_YOURS,
+            404: OpenApiResponse(description="No such task for you."),
+        },
     ),
 )
 class TaskViewSet(viewsets.ReadOnlyModelViewSet):
@@ -351,7 +372,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         return TaskSerializer if self.action == "list" else TaskDetailSerializer
 
     @extend_schema(
-        request=TransitionSerializer,
+        request={"application/json": TransitionSerializer},
         responses={
             200: TaskDetailSerializer,
             400: OpenApiResponse(description="A missing or wrong detail: note, unit, deadline, position, photos."),

@@ -70,7 +70,7 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(
-        request=InspectionInputSerializer,
+        request={"application/json": InspectionInputSerializer},
         responses={
             201: InspectionSerializer,
             200: OpenApiResponse(InspectionSerializer, description="That id was already stored: the stored record."),
@@ -324,10 +324,17 @@ class PhotoView(APIView):
         )
 
 
+VARIANTS = ("original", "display", "thumbnail")
+
+
 class PhotoFileView(APIView):
     """The original (byte for byte), the watermarked display copy or the thumbnail, for those who may see it."""
 
-    @extend_schema(operation_id="photos_file_retrieve", responses={(200, "image/*"): OpenApiTypes.BINARY})
+    @extend_schema(
+        operation_id="photos_file_retrieve",
+        parameters=[OpenApiParameter("variant", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(VARIANTS))],
+        responses={(200, "image/*"): OpenApiTypes.BINARY},
+    )
     def get(self, request, pk, variant):
         photo = get_object_or_404(photos_for_user(request.user), pk=pk)
         field = {"original": photo.file.original, "display": photo.display, "thumbnail": photo.thumbnail}.get(variant)

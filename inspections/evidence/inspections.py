@@ -341,7 +341,9 @@ def inspection_submit(*, user, data: InspectionInput, now: datetime | None = Non
         user=user, data=data, location=location, position=position, jurisdiction_id=jurisdiction.pk, now=now
     )
     inspection.jurisdiction = jurisdiction  # the row just read: no query when the caller shows it
-    inspection.full_clean()
+    # The id's uniqueness is the insert's to check: a request with the same id may commit between the replay check
+    # above and here, and its IntegrityError below answers with the stored inspection (not "already exists").
+    inspection.full_clean(exclude=["id"])
     findings = [_build_finding(user, inspection, item, index, now) for index, item in enumerate(data.findings)]
     check_listed_once(data.findings)
     try:
@@ -410,7 +412,7 @@ def _build_finding(user, inspection: Inspection, item: FindingInput, index: int,
         item=item,
         location=location,
         jurisdiction_id=jurisdiction.pk,
-        routed_unit_id=route.unit.pk if route.unit else None,
+        routed_unit_id=route.unit_id,
         routing_rule=route.rule,
         now=now,
     )
@@ -420,7 +422,7 @@ def _build_finding(user, inspection: Inspection, item: FindingInput, index: int,
         radius_m=settings.DUPLICATE_FINDING_RADIUS_M,
         exclude_inspection=inspection,
     )
-    finding.full_clean(exclude=["inspection"])
+    finding.full_clean(exclude=["inspection", "id"])  # the id is the insert's to check, as the inspection's
     return finding
 
 

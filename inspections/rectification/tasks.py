@@ -13,7 +13,7 @@ records it.
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.contrib.gis.geos import Point
@@ -32,7 +32,7 @@ from inspections.models import Finding, FlagCode, Photo, PhotoRole, Task, TaskEv
 from inspections.permissions import can_manage_task, can_verify_task, can_work_on_task
 from inspections.rectification.geofence import metres_outside, photo_position
 from inspections.rectification.notifications import notify_move, notify_moves
-from inspections.rectification.timing import counted_at
+from inspections.rectification.timing import Bound, Counted, DeviceClock, counted
 from inspections.rectification.workdays import CalendarError, WorkCalendar
 from inspections.rectification.workflow import (
     AFTER_PHOTOS,
@@ -65,6 +65,7 @@ class MoveInput:
     due_at: datetime | None = None  # request / approve an extension: the new deadline
     client_id: uuid.UUID | None = None  # the tablet's id of this move: a replay is recorded once
     made_at: datetime | None = None  # when the device says the move was made (offline moves arrive later)
+    clock: DeviceClock | None = None  # the sending tablet's clock offset and last drained sync, as measured
 
 
 @dataclass(frozen=True)
@@ -285,9 +286,10 @@ def _transition(user, task_id, move: Move, data: MoveInput, now: datetime) -> Mo
         )
     _check_required(task, move, data)
     photos = _photos(task, data.photos)
-    made = made_at(task, data, photos, now)
+    timing = made_at(task, data, photos, now)
+    made = timing.at
     extra = _check_and_apply_rules(user, task, move, data, photos, made, now)
-    event = _apply(task, move, data, user, photos, extra, made, now)
+    event = _apply(task, move, data, user, photos, extra | _timing_details(timing, data), made, now, timing.offset)
     return MoveResult(task, event, True)
 
 
@@ -325,15 +327,22 @@ def _photos(task: Task, ids: Sequence[uuid.UUID]) -> list[Photo]:
     return photos
 
 
-def made_at(task: Task, data: MoveInput, photos: Sequence[Photo], now: datetime) -> datetime:
-    """When the move received at ``now`` counts as made: the device's time for a move made offline, within what
-    the server can check (``inspections.rectification.timing``); else ``now``."""
+def made_at(task: Task, data: MoveInput, photos: Sequence[Photo], now: datetime) -> Counted:
+    """When the move received at ``now`` counts as made: the device's time for a move made offline, corrected by
+    its clock offset and within what the server can check (``inspections.rectification.timing``); else ``now``."""
     if data.made_at is None:
-        return now
+        return Counted(now, Bound.RECEIVED)
     events = TaskEvent.objects.filter(task=task).order_by("-at")
     last = events.values_list("counted_at", "at").first()
     previous = (last[0] or last[1]) if last else task.registered_at
-    return counted_at(claimed=data.made_at, received=now, previous=previous, photos=photos)
+    return counted(claimed=data.made_at, received=now, previous=previous, photos=photos, clock=data.clock)
+
+
+def _timing_details(timing: Counted, data: MoveInput) -> dict:
+    """The audit row's words on a device's last drained sync when it decided the counted time."""
+    if timing.bound == Bound.LAST_SYNC:
+        return {"bound": timing.bound.value, "last_sync": data.clock.drained_at.isoformat()}
+    return {}
 
 
 def _check_and_apply_rules(
@@ -427,7 +436,15 @@ def _check_after_photos(task: Task, photos: list[Photo]) -> dict:
 
 
 def _apply(
-    task: Task, move: Move, data: MoveInput, user, photos: list[Photo], extra: dict, made: datetime, now: datetime
+    task: Task,
+    move: Move,
+    data: MoveInput,
+    user,
+    photos: list[Photo],
+    extra: dict,
+    made: datetime,
+    now: datetime,
+    offset: timedelta | None = None,
 ) -> TaskEvent:
     claimed = data.made_at if data.made_at is not None and timezone.is_aware(data.made_at) else None
     previous = task.status
@@ -444,6 +461,7 @@ def _apply(
         action=move.action.value,
         at=now,
         claimed_at=claimed,
+        clock_offset=offset if claimed is not None else None,
         counted_at=made,
         from_status=previous,
         to_status=task.status,

@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mobile_forms.api.sync_serializers import SyncRequestSerializer, SyncResponseSerializer
-from mobile_forms.sync import sync_batch
+from mobile_forms.sync import Queue, sync_batch
 
 
 class SyncView(APIView):
@@ -29,10 +29,14 @@ class SyncView(APIView):
     outside the task's site with the distance, after-photos not uploaded yet: upload photos before the moves that
     name them), a state that does not allow it (the message names the task's current status), a move that is not
     the person's to make, or a task they cannot see. A refused move does not stop the later ones.
+
+    Time: `device_time` (the tablet's clock when it sent) corrects the moves' `at` by the clock's offset, and
+    `waiting_since` (the oldest move the tablet still holds besides these) lets the server bound later claims by this
+    sync; the task events show the claimed time, the offset applied and the counted time.
     """
 
     @extend_schema(
-        request=SyncRequestSerializer,
+        request={"application/json": SyncRequestSerializer},
         responses={
             200: SyncResponseSerializer,
             400: OpenApiResponse(description="The envelope is malformed: no device, no list of items, too many."),
@@ -61,6 +65,8 @@ class SyncView(APIView):
                 "A rectifier's offline work on one task",
                 value={
                     "device": "tablet-4f0c",
+                    "device_time": "2026-11-25T11:15:03+08:00",
+                    "waiting_since": None,
                     "items": [
                         {
                             "type": "task_move",
@@ -102,7 +108,12 @@ class SyncView(APIView):
     def post(self, request):
         envelope = SyncRequestSerializer(data=request.data)
         envelope.is_valid(raise_exception=True)
+        data = envelope.validated_data
         results = sync_batch(
-            user=request.user, device=envelope.validated_data["device"], items=envelope.validated_data["items"]
+            user=request.user,
+            device=data["device"],
+            items=data["items"],
+            device_time=data.get("device_time"),
+            queue=Queue(data["waiting_since"]) if "waiting_since" in data else None,
         )
         return Response({"results": [result.as_dict() for result in results]})

@@ -4,7 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
-from geo.api.filters import query_id
+from geo.api.filters import MAX_ID, query_id
 from inspections.models import Phase
 from mobile_forms.api.serializers import ChecklistVersionSerializer
 from mobile_forms.selectors import published_versions, versions_in_force
@@ -28,7 +28,7 @@ class ChecklistViewSet(viewsets.ReadOnlyModelViewSet):
             OpenApiParameter("category", OpenApiTypes.STR, description="Hotspot category code."),
             OpenApiParameter(
                 "phase",
-                OpenApiTypes.INT,
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                 description="Campaign phase id: the checklists for its kind of phase, else those for every phase.",
             ),
         ]

@@ -31,16 +31,19 @@ moves of one task apply in that order; each stands on its own (a refused move do
 the service judges against the task as it then is). `at`, the device's time of the move, sets the task's times
 within what the server can check (``inspections.rectification.timing``: a fix photographed and submitted offline
 before its deadline is on time, a time claimed before the fix's photos were taken is not believed); the audit row
-keeps the claimed, the counted and the received time.
+keeps the claimed, the counted and the received time. The envelope's `device_time` gives the tablet's clock offset
+and its `waiting_since` what it still holds (`devices`, kept as `DeviceSync`): the claims are read on the server's
+clock and bounded by the device's last sync after which it held nothing older.
 
 Roles: an item a person's role may not send (a rectifier's inspection or finding) is refused on its own, with the
 service's reason, and kept like every refused item; the batch is not answered 403 as a whole, because other item
 types (task moves) are a rectifier's to send. A request without credentials is 401.
 
 Modules: `batch` (the order of a batch and its answers), `parsing` (items into service inputs), `records`
-(refusals and conflicts kept for managers), `reasons` (refusal messages).
+(refusals and conflicts kept for managers), `reasons` (refusal messages), `devices` (the tablet's clock and queue).
 """
 
 from mobile_forms.sync.batch import Result, sync_batch
+from mobile_forms.sync.devices import Queue
 
-__all__ = ["Result", "sync_batch"]
+__all__ = ["Queue", "Result", "sync_batch"]

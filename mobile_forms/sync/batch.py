@@ -1,11 +1,14 @@
 """A batch's orchestration: items sorted by type, inspections before findings before task moves, one result each."""
 
 import contextlib
+import dataclasses
 import gc
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework import serializers
@@ -22,6 +25,7 @@ from inspections.evidence.batch import (
 from inspections.evidence.inspections import InspectionInput
 from inspections.rectification.tasks import task_transition
 from mobile_forms.api.sync_serializers import SyncTaskMoveSerializer
+from mobile_forms.sync.devices import Arrival, Queue, device_arrival, device_sync_record
 from mobile_forms.sync.parsing import Parser
 from mobile_forms.sync.reasons import describe
 from mobile_forms.sync.records import batch_record
@@ -58,10 +62,14 @@ def existing_reason(outcome: ItemResult) -> str | None:
     return None
 
 
-def sync_batch(*, user, device: str, items: list) -> list[Result]:
-    """Process one batch for `user` (signed in) from `device`; one Result per item, in order."""
+def sync_batch(
+    *, user, device: str, items: list, device_time: datetime | None = None, queue: Queue | None = None
+) -> list[Result]:
+    """Process one batch for `user` (signed in) from `device`, whose clock read `device_time` when it sent and which
+    said what it still holds (`queue`; None: it did not say); one Result per item, in order."""
+    arrival = device_arrival(user=user, device=device, device_time=device_time, received=timezone.now())
     with _collector_paused():
-        return _sync_batch(user, device, items)
+        return _sync_batch(user, device, items, arrival, queue)
 
 
 @contextlib.contextmanager
@@ -79,7 +87,7 @@ def _collector_paused():
         gc.enable()
 
 
-def _sync_batch(user, device: str, items: list) -> list[Result]:
+def _sync_batch(user, device: str, items: list, arrival: Arrival, queue: Queue | None) -> list[Result]:
     results: list[Result | None] = [None] * len(items)
     refused: dict[int, str] = {}
     conflicts: dict[int, tuple[uuid.UUID, tuple[str, ...]]] = {}
@@ -122,10 +130,13 @@ def _sync_batch(user, device: str, items: list) -> list[Result]:
                 existing_reason(outcome),
             )
 
+    refused_claims = []
     for index in moves:
-        status, reason = _make_move(user, items[index])
+        status, reason, claimed = _make_move(user, items[index], arrival)
         if status == Status.REFUSED:
             refused[index] = reason
+            if claimed is not None:
+                refused_claims.append(claimed)
             continue
         accepted.append(index)
         results[index] = Result(_echo(items[index].get("id")), TASK_MOVE, status.value)
@@ -140,6 +151,7 @@ def _sync_batch(user, device: str, items: list) -> list[Result]:
             reason,
         )
     batch_record(user, device, items, refused, conflicts, accepted)
+    device_sync_record(user=user, device=device, arrival=arrival, queue=queue, refused_claims=refused_claims)
     return results
 
 
@@ -164,17 +176,19 @@ def _submit_findings(user, inputs: dict[int, FindingItem]) -> dict[int, ItemResu
     return dict(zip(inputs, outcomes, strict=True))
 
 
-def _make_move(user, item: dict) -> tuple[Status, str | None]:
-    """One task move through the workflow service: (created | existing, None) or (refused, the reason)."""
+def _make_move(user, item: dict, arrival: Arrival) -> tuple[Status, str | None, datetime | None]:
+    """One task move through the workflow service, with the tablet's clock as measured on arrival: (created |
+    existing, None, None) or (refused, the reason, the move's claimed time if it had a readable one)."""
     payload = SyncTaskMoveSerializer(data=item)
     if not payload.is_valid():
-        return Status.REFUSED, describe(payload.errors)
+        return Status.REFUSED, describe(payload.errors), None
+    claimed = payload.validated_data.get("at")
     try:
-        data = payload.to_input()
+        data = dataclasses.replace(payload.to_input(), clock=arrival.clock)
     except serializers.ValidationError as error:
-        return Status.REFUSED, describe(error.detail)
+        return Status.REFUSED, describe(error.detail), claimed
     try:
         result = task_transition(user=user, task_id=payload.validated_data["task"], data=data)
     except (ValidationError, Conflict, MoveForbidden, NotVisible) as error:
-        return Status.REFUSED, describe(error)
-    return (Status.CREATED if result.created else Status.EXISTING), None
+        return Status.REFUSED, describe(error), claimed
+    return (Status.CREATED if result.created else Status.EXISTING), None, None

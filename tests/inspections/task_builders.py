@@ -13,6 +13,7 @@ from inspections.evidence.photos import Upload, photo_upload
 from inspections.evidence.problem_types import ensure_default_problem_types
 from inspections.models import Photo, PhotoRole, ProblemType, Task, TaskEvent
 from inspections.rectification.tasks import MoveInput, task_transition
+from inspections.rectification.timing import DeviceClock
 from tests.inspections.conftest import photo_bytes
 
 
@@ -154,11 +155,17 @@ def as_dispatched_in_an_undescribed_year(task: Task, when: dt.datetime) -> Task:
 
 
 def fixed_offline(
-    rectifier, task: Task, *, due_hours_ago: float, photo_hours_ago: float, claimed_hours_ago: float
+    rectifier,
+    task: Task,
+    *,
+    due_hours_ago: float,
+    photo_hours_ago: float,
+    claimed_hours_ago: float,
+    clock: DeviceClock | None = None,
 ) -> Task:
     """The unit accepted and started ``task`` days ago; its deadline passed ``due_hours_ago``; the fix was
     photographed on site ``photo_hours_ago`` (the camera's clock) and the submit, claimed by the tablet as made
-    ``claimed_hours_ago``, both reach the server now."""
+    ``claimed_hours_ago``, both reach the server now, from a tablet whose ``clock`` the server measured."""
     now = timezone.now()
     long_ago = now - dt.timedelta(days=5)
     for action in ("accept", "start"):
@@ -167,5 +174,5 @@ def fixed_offline(
     site = task.location
     after = after_photo(rectifier, task, lon=site.x + 0.00003, lat=site.y + 0.00002, hours_ago=photo_hours_ago)
     claimed = now - dt.timedelta(hours=claimed_hours_ago)
-    move(rectifier, task, "submit", photos=[after.pk], made_at=claimed)
+    move(rectifier, task, "submit", photos=[after.pk], made_at=claimed, clock=clock)
     return Task.objects.get(pk=task.pk)

@@ -1,10 +1,11 @@
 """Posting events to a unit's group robot: WeChat Work (企业微信), DingTalk (钉钉) or any endpoint that takes JSON.
 
 The payload is made when the occurrence is recorded and kept with the delivery, so a retry posts the same message.
-Robots answer HTTP 200 with ``{"errcode": 0}`` when they took the message; any other answer, an HTTP error or a
-timeout is a failure, recorded on the delivery and retried by the reminder job up to ``WEBHOOK_MAX_ATTEMPTS``. A
-delivery is claimed (``sent_at`` set) before it is posted, so two runs at once never post it twice; a failure
-releases it for the next run.
+Robots answer HTTP 200 with ``{"errcode": 0}`` when they took the message; any other answer (a redirect included),
+an HTTP error, a timeout or an address `geo.outbound` refuses (the server's own or internal network) is a failure,
+recorded on the delivery and retried by the reminder job up to ``WEBHOOK_MAX_ATTEMPTS``. A delivery is claimed
+(``sent_at`` set) before it is posted, so two runs at once never post it twice; a failure releases it for the next
+run.
 
 Signing, when the unit has a webhook secret: a DingTalk robot with 加签 gets ``timestamp`` and ``sign`` in its
 address (DingTalk's scheme); a generic endpoint gets ``X-Signature-256: sha256=<hex HMAC-SHA256 of the body>``
@@ -23,7 +24,7 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import requests
+import urllib3
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone, translation
@@ -31,7 +32,9 @@ from django.utils.translation import gettext as _
 
 from geo.models import Unit
 from geo.models.units import WebhookFormat
+from geo.outbound import OutboundRefused
 from inspections.models import WebhookDelivery
+from inspections.rectification.notifications import transport
 from inspections.rectification.notifications.texts import message_for, place_of, task_facts, task_url
 
 if TYPE_CHECKING:
@@ -160,10 +163,12 @@ def _post(delivery: WebhookDelivery) -> bool:
     status_code = None
     url, body, headers = webhook_request(unit, delivery.payload)
     try:
-        response = requests.post(
-            url, data=body, headers=headers, timeout=float(getattr(settings, "WEBHOOK_TIMEOUT_SECONDS", 5))
+        response = transport.post(
+            url, body=body, headers=headers, timeout=float(getattr(settings, "WEBHOOK_TIMEOUT_SECONDS", 5))
         )
-    except requests.RequestException as error:
+    except OutboundRefused as error:
+        problem = str(error)
+    except (urllib3.exceptions.HTTPError, OSError) as error:
         problem = f"{type(error).__name__}: {error}"
     else:
         status_code = response.status_code
@@ -197,7 +202,7 @@ def dingtalk_signed_url(url: str, secret: str, *, timestamp_ms: int) -> str:
     return f"{url}{'&' if '?' in url else '?'}timestamp={timestamp_ms}&sign={sign}"
 
 
-def answer_problem(response: requests.Response, webhook_format: str) -> str:
+def answer_problem(response: transport.Answer, webhook_format: str) -> str:
     """What is wrong with the endpoint's answer; empty when it took the message."""
     robot = webhook_format in ROBOTS
     if (robot and response.status_code != 200) or not 200 <= response.status_code < 300:

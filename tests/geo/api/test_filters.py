@@ -64,3 +64,57 @@ def test_empty_values_are_ignored_as_if_not_given(client_for, world, query):
     full, filtered = client.get(url), client.get(f"{url}?{query}")
     assert filtered.status_code == 200, filtered.content
     assert filtered.json() == full.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/jurisdictions/", "parent"),
+        ("/api/units/", "jurisdiction"),
+        ("/api/hotspots/", "jurisdiction"),
+        ("/api/hotspots/", "sponsoring_unit"),
+    ],
+)
+def test_an_id_that_names_nothing_gives_an_empty_list_not_a_400(client_for, world, url, field):
+    response = client_for(world.users.admin).get(url, {field: MAX_ID})
+    assert response.status_code == 200, response.content
+    assert response.json()["features"] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/units/", "/api/hotspots/"])
+@pytest.mark.parametrize("value", ["null", "yes", "1", "True"])
+def test_a_boolean_filter_takes_true_or_false_only(client_for, world, url, value):
+    response = client_for(world.users.admin).get(url, {"active": value})
+    assert response.status_code == 400, response.content
+    assert response.json() == {"active": [f"Give true or false, not “{value}”."]}
+
+
+@pytest.mark.django_db
+def test_a_boolean_filter_filters(client_for, world):
+    from geo.services import hotspot_update
+
+    hotspot_update(hotspot=world.plot, active=False)
+    client = client_for(world.users.admin)
+    names = {f["properties"]["name"] for f in client.get("/api/hotspots/", {"active": "false"}).json()["features"]}
+    assert names == {world.plot.name}
+    names = {f["properties"]["name"] for f in client.get("/api/hotspots/", {"active": "true"}).json()["features"]}
+    assert world.plot.name not in names and world.stall.name in names
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["0.5", "-1", "32768"])
+def test_the_level_filter_wants_a_small_whole_number(client_for, world, value):
+    response = client_for(world.users.admin).get("/api/jurisdictions/", {"level": value})
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == ["level"]
+
+
+@pytest.mark.django_db
+def test_the_schema_documents_the_filters_as_they_read_values(api_client):
+    schema = api_client.get("/api/schema/", {"format": "json"}).json()
+    parameters = {p["name"]: p for p in schema["paths"]["/api/jurisdictions/"]["get"]["parameters"]}
+    assert parameters["parent"]["schema"] == {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    assert parameters["level"]["schema"] == {"type": "integer", "minimum": 0, "maximum": 32767}
+    assert all(parameter["allowEmptyValue"] for parameter in parameters.values())

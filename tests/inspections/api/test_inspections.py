@@ -260,3 +260,26 @@ def test_inspections_submitted_at_once_are_all_stored(client_for, world, inspect
         assert codes == [201] * 12
         assert Inspection.objects.count() == 12
         assert Finding.objects.count() == 12 and Task.objects.count() == 12
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_inspection_sent_on_several_connections_at_once_is_stored_once(client_for, world, inspection_payload):
+    """A tablet's retry can overtake its first request (a cut connection): each answer is 201 or the idempotent
+    200 with the stored record, never 400 "… with this Id already exists", and the inspection is stored once."""
+    from inspections.evidence.problem_types import ensure_default_problem_types
+    from tests.databases import at_once, file_database
+
+    ensure_default_problem_types()
+    body = inspection_payload()
+    clients = [client_for(world.users.inspector) for _ in range(6)]
+
+    def submit(client):
+        return lambda: client.post("/api/inspections/", body, format="json")
+
+    with file_database():
+        responses, errors = at_once([submit(client) for client in clients])
+        assert errors == []
+        assert sorted(r.status_code for r in responses) == [200] * 5 + [201], [r.content for r in responses]
+        assert {r.json()["id"] for r in responses} == {body["id"]}
+        assert Inspection.objects.count() == 1
+        assert Finding.objects.count() == 1 and Task.objects.count() == 1

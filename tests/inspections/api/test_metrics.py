@@ -116,6 +116,11 @@ def test_api_without_group_counts_per_unit(client_for, world, february):
     assert body["group"] == "unit" and _total(body) == TOTAL
 
 
+def test_api_an_empty_group_is_ignored_as_if_not_given(client_for, world, february):
+    body = client_for(world.users.manager).get(API, {**FEBRUARY, "group": ""}).json()
+    assert body["group"] == "unit" and _total(body) == TOTAL
+
+
 def test_api_an_undescribed_calendar_year_is_a_409_with_what_to_do(client_for, world, february):
     # A closed task whose fix came in a year neither chinese_calendar nor the office describes (the `world` fixture
     # describes the current year and the next one).

@@ -177,3 +177,30 @@ def test_a_photo_of_the_inspection_itself_for_a_checklist_question(client_for, w
     assert missing.status_code == 400 and "finding" in missing.json()
     mismatch = put(world.users.inspector, inspection=str(uuid.uuid4()), finding=body["findings"][0]["id"])
     assert mismatch.status_code == 400 and "inspection" in mismatch.json()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_photo_sent_on_several_connections_at_once_is_stored_once(
+    client_for, world, inspection_payload, settings, tmp_path
+):
+    """A retry overtaking its cut first request: 201 once and the idempotent 200 otherwise, never 400 "… with this Id
+    already exists"; one photo, one file."""
+    from inspections.evidence.problem_types import ensure_default_problem_types
+    from tests.databases import at_once, file_database
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    ensure_default_problem_types()
+    body = inspection_payload()
+    assert client_for(world.users.inspector).post("/api/inspections/", body, format="json").status_code == 201
+    finding_id, photo_id, data = body["findings"][0]["id"], uuid.uuid4(), photo_bytes(seed=21)
+    clients = [client_for(world.users.inspector) for _ in range(4)]
+
+    def send(client):
+        payload = {"file": as_upload(data), "finding": finding_id, "role": "before"}
+        return lambda: client.put(f"/api/photos/{photo_id}/", payload, format="multipart")
+
+    with file_database():
+        responses, errors = at_once([send(client) for client in clients])
+        assert errors == []
+        assert sorted(r.status_code for r in responses) == [200, 200, 200, 201], [r.content for r in responses]
+        assert Photo.objects.count() == 1 and PhotoFile.objects.count() == 1

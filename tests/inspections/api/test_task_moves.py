@@ -45,3 +45,30 @@ def test_a_required_field_missing_is_a_400_with_its_message(world, client_for, p
     response = transition(rectifier, task, action=action, **body)
     assert response.status_code == 400
     assert response.json()[field] == [message]
+
+
+def test_a_move_with_the_devices_clock_is_read_on_the_servers_clock(world, client_for, phase):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from inspections.models import TaskEvent
+
+    task = make_task(world, phase, now=timezone.now() - dt.timedelta(days=6))
+    behind = dt.timedelta(days=4)
+    made = timezone.now() - dt.timedelta(hours=3)
+    body = {"action": "accept", "at": (made - behind).isoformat(), "device_time": (timezone.now() - behind).isoformat()}
+    response = transition(client_for(world.users.rectifier), task, **body)
+    assert response.status_code == 200, response.content
+    event = TaskEvent.objects.get(task=task, action="accept")
+    assert abs(event.counted_at - made) < dt.timedelta(seconds=30)
+    shown = next(row for row in response.json()["events"] if row["action"] == "accept")
+    assert (shown["clock_offset_hours"], shown["sync_delay_hours"]) == (96.0, 3.0)
+
+
+def test_a_bad_device_time_is_a_400_and_no_move(world, client_for, phase):
+    task = make_task(world, phase)
+    response = transition(client_for(world.users.rectifier), task, action="accept", device_time="now")
+    assert response.status_code == 400 and "device_time" in response.json()
+    task.refresh_from_db()
+    assert task.status == "dispatched"

@@ -93,6 +93,18 @@ def test_filters_by_status_unit_and_overdue(world, client_for, west_task, east_t
     assert listed["overdue"] is True
 
 
+@pytest.mark.parametrize("value", ["null", "1", "yes"])
+def test_overdue_takes_true_or_false_only(world, client_for, west_task, value):
+    response = client_for(world.users.manager).get("/api/tasks/", {"overdue": value})
+    assert response.status_code == 400
+    assert response.json() == {"overdue": [f"Give true or false, not “{value}”."]}
+
+
+def test_an_id_filter_naming_no_unit_gives_an_empty_page(world, client_for, west_task):
+    response = client_for(world.users.manager).get("/api/tasks/", {"unit": 2**40})
+    assert response.status_code == 200 and response.json()["results"] == []
+
+
 def test_near_orders_by_distance_and_gives_it(world, client_for, west_task, east_task):
     response = client_for(world.users.manager).get("/api/tasks/?near=116.2305,39.8460")
     rows = response.json()["results"]

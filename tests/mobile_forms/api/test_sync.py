@@ -59,6 +59,22 @@ def test_anonymous_is_401(api_client):
     assert response.status_code == 401
 
 
+@pytest.mark.parametrize("device", [0, 1.5, True, ["t"]])
+def test_the_device_is_text_not_a_number(client_for, world, device):
+    response = client_for(world.users.inspector).post(URL, {"device": device, "items": []}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["device"]
+
+
+def test_an_item_of_no_known_shape_is_refused_alone_as_the_schema_says(client_for, world, api_client):
+    response = client_for(world.users.inspector).post(URL, {"device": "t", "items": [7, {"id": "x"}]}, format="json")
+    assert response.status_code == 200
+    assert statuses(response.json()["results"]) == ["refused", "refused"]
+    schema = api_client.get("/api/schema/", {"format": "json"}).json()
+    items = schema["components"]["schemas"]["SyncRequestRequest"]["properties"]["items"]["items"]
+    assert items["anyOf"][0] == {"$ref": "#/components/schemas/SyncItemRequest"}
+
+
 def test_a_batch_is_stored_and_every_replay_answers_existing_with_the_same_ids(sync, inspection_payload):
     first = inspection_item(inspection_payload)
     second = inspection_item(inspection_payload, hotspot=None, location={"lon": 116.207, "lat": 39.847})

@@ -56,7 +56,7 @@ FINDING_CASES = [
     ({"problem_type": 42}, REFUSED),
     ({"problem_type": ""}, REFUSED),
     ({"id": "nope"}, REFUSED),
-    ({"id": 12345}, SLOW),  # DRF's UUIDField takes an integer as the UUID's 128 bits
+    ({"id": 12345}, REFUSED),  # an id is text (DRF's UUIDField alone would read an integer as its 128 bits)
     ({"id": None}, REFUSED),
     ({"id": "00000000-0000-0000-0000-00000000000g"}, REFUSED),
     ({"id": "6F9619FF-8B86-D011-B42D-00C04FC964FF"}, QUICK),
@@ -176,7 +176,8 @@ def test_the_schema_shows_the_limits():
     for name in ("FindingInputRequest", "SyncFindingRequest"):
         assert schema[name]["properties"]["description"]["maxLength"] == MAX_DESCRIPTION
     assert schema["SyncRequestRequest"]["properties"]["items"]["maxItems"] == MAX_ITEMS
-    assert schema["SyncRequestRequest"]["properties"]["items"]["items"] == {
+    # One of the item shapes, or anything else (refused on its own in the results, not a 400).
+    assert schema["SyncRequestRequest"]["properties"]["items"]["items"]["anyOf"][0] == {
         "$ref": "#/components/schemas/SyncItemRequest"
     }
     mapping = schema["SyncItemRequest"]["discriminator"]["mapping"]

@@ -77,3 +77,51 @@ def test_a_refused_item_with_a_lone_surrogate_or_nul_is_kept_with_replacement_ch
     refusal = SyncRefusal.objects.get()
     assert refusal.payload["note"] == "摊位\ufffd\ufffd"
     assert refusal.digest == digest({**item, "note": "摊位\ufffd\ufffd"})
+
+
+def unknown(number: int, size: int = 0) -> dict:
+    return {"type": "parcel", "id": f"p-{number}", "blob": "包" * size}
+
+
+def test_a_large_refused_item_is_kept_truncated_with_a_marker(world, settings):
+    settings.SYNC_REFUSAL_PAYLOAD_MAX_BYTES = 4096
+    item = unknown(1, size=100_000)  # 300 kB of JSON
+    results = sync_batch(user=world.users.inspector, device="tablet-1", items=[item])
+    assert results[0].status == "refused" and "Unknown item type" in results[0].reason
+    refusal = SyncRefusal.objects.get()
+    payload = refusal.payload
+    assert payload["truncated"] is True and payload["bytes"] > 300_000
+    assert (payload["type"], payload["id"]) == ("parcel", "p-1")
+    assert len(payload["head"].encode()) <= 4096 and payload["head"].startswith('{"type":"parcel","id":"p-1"')
+    assert (refusal.item_type, refusal.item_id, refusal.digest) == ("parcel", "p-1", digest(item))
+    # The same item again is the same row, one attempt more.
+    sync_batch(user=world.users.inspector, device="tablet-1", items=[item])
+    assert SyncRefusal.objects.get().attempts == 2
+
+
+def test_a_small_refused_item_is_kept_whole(world):
+    sync_batch(user=world.users.inspector, device="tablet-1", items=[unknown(1, size=10)])
+    assert SyncRefusal.objects.get().payload == unknown(1, size=10)
+
+
+def test_each_device_keeps_its_most_recent_refusals_only(world, settings):
+    settings.SYNC_REFUSALS_PER_DEVICE = 3
+    inspector = world.users.inspector
+    for number in range(5):
+        [result] = sync_batch(user=inspector, device="tablet-1", items=[unknown(number)])
+        assert result.status == "refused"
+    sync_batch(user=inspector, device="tablet-2", items=[unknown(9)])
+    kept = SyncRefusal.objects.filter(user=inspector, device="tablet-1")
+    assert sorted(kept.values_list("item_id", flat=True)) == ["p-2", "p-3", "p-4"]
+    assert SyncRefusal.objects.filter(device="tablet-2").count() == 1
+    # An item refused again is recent again, and stays.
+    sync_batch(user=inspector, device="tablet-1", items=[unknown(2)])
+    sync_batch(user=inspector, device="tablet-1", items=[unknown(5)])
+    assert sorted(kept.values_list("item_id", flat=True)) == ["p-2", "p-4", "p-5"]
+
+
+def test_a_batch_with_more_refusals_than_a_device_keeps_still_answers_every_item(world, settings):
+    settings.SYNC_REFUSALS_PER_DEVICE = 3
+    results = sync_batch(user=world.users.inspector, device="tablet-1", items=[unknown(n) for n in range(6)])
+    assert [(r.id, r.status) for r in results] == [(f"p-{n}", "refused") for n in range(6)]
+    assert sorted(SyncRefusal.objects.values_list("item_id", flat=True)) == ["p-3", "p-4", "p-5"]

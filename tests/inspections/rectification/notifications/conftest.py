@@ -171,7 +171,9 @@ class Robot:
 
 
 @pytest.fixture
-def robot():
+def robot(settings):
+    """The local robot, on loopback: reachable because an administrator allowed its host."""
+    settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
     endpoint = Robot()
     yield endpoint
     endpoint.close()
