@@ -56,6 +56,12 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "inspections.webhookdelivery": AdminModel(STAFF, NOBODY, STAFF, True, lambda s: s.delivery),
     "mobile_forms.syncrefusal": AdminModel(STAFF, NOBODY, STAFF, True, lambda s: s.refusal),
     "mobile_forms.syncconflict": AdminModel(STAFF, NOBODY, STAFF, True, lambda s: s.conflict),
+    # Failed sign-ins (the login throttling): looked at and cleared by administrators, never added by hand.
+    "axes.accessattempt": AdminModel(
+        ADMINS, NOBODY, ADMINS, False, lambda s: s.access_attempt, actions=("cleanup_expired_attempts",)
+    ),
+    "axes.accesslog": AdminModel(ADMINS, NOBODY, ADMINS, False, lambda s: s.access_log),
+    "axes.accessfailurelog": AdminModel(ADMINS, NOBODY, ADMINS, False, lambda s: s.access_failure),
     "mobile_forms.checklist": AdminModel(ADMINS, ADMINS, ADMINS, False, lambda s: s.checklist),
     # A version is imported or copied, never added from an empty form; a published one is never deleted.
     "mobile_forms.checklistversion": AdminModel(

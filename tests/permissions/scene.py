@@ -5,6 +5,7 @@ import datetime as dt
 import uuid
 from types import SimpleNamespace
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.gis.geos import Point
@@ -39,6 +40,16 @@ def _staff_manager(user):
             *Permission.objects.filter(content_type__app_label=app_label, content_type__model__in=models)
         )
     return user
+
+
+def sign_in_records() -> dict:
+    """One record of each kind the login throttling (django-axes) keeps: who tried which username from where."""
+    where = {"username": "someone", "ip_address": "203.0.113.9", "user_agent": "test", "path_info": "/accounts/login/"}
+    return {
+        "access_attempt": AccessAttempt.objects.create(**where, get_data="", post_data="", failures_since_start=1),
+        "access_log": AccessLog.objects.create(**where),
+        "access_failure": AccessFailureLog.objects.create(**where),
+    }
 
 
 def build_scene() -> SimpleNamespace:
@@ -111,6 +122,7 @@ def build_scene() -> SimpleNamespace:
         refusal=refusal,
         conflict=conflict,
         token=Token.objects.get_or_create(user=inspector)[0],
+        **sign_in_records(),
         group=Group.objects.get_or_create(name="Managers")[0],
         calendar_day=CalendarDay.objects.get_or_create(
             date=dt.date(timezone.localdate().year + 1, 10, 1), defaults={"name": "国庆节"}
