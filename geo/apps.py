@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +10,9 @@ class GeoConfig(AppConfig):
     def ready(self):
         from accounts.workplaces import register
         from geo.api import schema  # noqa: F401  (registers the OpenAPI extension)
+        from geo.spatial_index import repair_spatial_indexes
         from geo.workplaces import the_map
 
         register(the_map, order=20)
+        # Sent once per app after the whole migration run: geo's is enough to see every table.
+        post_migrate.connect(repair_spatial_indexes, sender=self, dispatch_uid="geo.repair_spatial_indexes")

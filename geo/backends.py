@@ -27,6 +27,8 @@ class Features:
     # The jurisdictions that may cover a set of points found by bounding boxes alone (``&&``, the spatial index
     # answers it) instead of testing every boundary against the points.
     jurisdiction_lookup_in_db: bool = False
+    # A migration that copies a table into a new one leaves its spatial index disabled (SpatiaLite), to be rebuilt.
+    rebuilt_tables_lose_spatial_index: bool = False
 
 
 def features(connection) -> Features:
@@ -48,7 +50,7 @@ def _features(vendor: str) -> Features:
             shared_routing_index=True,
             jurisdiction_lookup_in_db=True,
         )
-    return Features(name=vendor)
+    return Features(name=vendor, rebuilt_tables_lose_spatial_index=vendor == "sqlite")
 
 
 # SQLite's primary result codes for a lock held by another connection beyond the busy timeout, and PostgreSQL's
