@@ -96,7 +96,9 @@ if DATABASES["default"]["ENGINE"].endswith("spatialite"):
     # SQLite has one writer at a time. WAL lets reads go on while a write commits; a transaction that takes the write
     # lock when it begins (IMMEDIATE) waits up to `timeout` seconds for the writer before it, whereas one that read
     # first (DEFERRED) would fail at once with "database is locked". Every atomic block is then a writer: reads stay
-    # outside transactions (ATOMIC_REQUESTS is off).
+    # outside transactions (ATOMIC_REQUESTS is off). Within one process the writers also queue first come, first
+    # served (config/db/spatialite), so that a burst of tablets waits its turn instead of racing in SQLite's busy loop.
+    DATABASES["default"]["ENGINE"] = "config.db.spatialite"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         timeout=float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
         transaction_mode="IMMEDIATE",
