@@ -10,7 +10,7 @@ person (`DeviceSync`) and handed to the moves of the next requests; the rules ar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from inspections.rectification.timing import DeviceClock, clock_offset
 from mobile_forms.models import DeviceSync
@@ -56,7 +56,11 @@ def device_sync_record(
     with transaction.atomic():
         row = DeviceSync.objects.select_for_update().filter(user=user, device=device).first()
         if row is None:
-            row = DeviceSync(user=user, device=device)
+            try:
+                with transaction.atomic():  # two first syncs of one device at once: one inserts, the other waits
+                    row = DeviceSync.objects.create(user=user, device=device, synced_at=arrival.received)
+            except IntegrityError:
+                row = DeviceSync.objects.select_for_update().get(user=user, device=device)
         row.synced_at = arrival.received
         if clock.offset is not None:
             row.clock_offset = clock.offset
