@@ -8,8 +8,10 @@ class InspectionsConfig(AppConfig):
 
     def ready(self):
         from accounts.workplaces import register
+        from inspections import layers
         from inspections.web import workplaces
 
+        layers.register_layers()
         register(workplaces.managers_tasks, order=30)
         register(workplaces.inspections, order=50)
         register(workplaces.tasks, order=60)

@@ -275,9 +275,9 @@ PUBLIC_ACTIONS = [move.action.value for move in _MOVES if move.actor != Actor.SY
 RECORDED_IN_PLACE = frozenset({Action.CHECK_IN})
 
 
-def overdue_q(now: datetime) -> Q:
-    """Still with the unit after its deadline (超期)."""
-    return Q(status__in=WITH_UNIT, due_at__lt=now)
+def overdue_q(now: datetime, prefix: str = "") -> Q:
+    """Still with the unit after its deadline (超期); on a relation reached through `prefix` (``"task__"``)."""
+    return Q(**{f"{prefix}status__in": WITH_UNIT, f"{prefix}due_at__lt": now})
 
 
 def is_overdue(task, now: datetime) -> bool:

@@ -1,0 +1,25 @@
+"""Map layers: the registry (`registry`), and the outputs one definition feeds."""
+
+from geo.layers.registry import (
+    Layer,
+    LayerFilterError,
+    LayerNotFound,
+    LegendEntry,
+    all_layers,
+    filtered,
+    get_layer,
+    layers_for,
+    register,
+)
+
+__all__ = [
+    "Layer",
+    "LayerFilterError",
+    "LayerNotFound",
+    "LegendEntry",
+    "all_layers",
+    "filtered",
+    "get_layer",
+    "layers_for",
+    "register",
+]

@@ -1,0 +1,269 @@
+"""The inspections' map layers, registered into geo's layer registry at start-up: ``tasks`` by rectification state,
+``findings`` by severity and problem type, ``hotspots`` by category and by state (open and overdue tasks, last
+inspected). Each reads through the same selector as the API, so the map shows a person exactly what the API lists."""
+
+import django_filters
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import can_view_map
+from geo.api.filters import IdFilter
+from geo.layers import Layer, LegendEntry, register
+from geo.layers.filters import LayerFilterSet
+from geo.models import Hotspot
+from geo.selectors import hotspots_for_user
+from inspections.models import Finding, Inspection, Severity, Task, TaskStatus
+from inspections.rectification.workflow import WITH_UNIT, overdue_q
+from inspections.selectors import findings_for_user, tasks_for_user
+
+OVERDUE = "overdue"
+
+# The colour of each state on the map; overdue and rejected stand out (red, purple, drawn larger).
+TASK_LEGEND = (
+    LegendEntry(OVERDUE, _("Overdue"), "#d7191c", emphasis=True),
+    LegendEntry(TaskStatus.REJECTED, TaskStatus.REJECTED.label, "#7b3294", emphasis=True),
+    LegendEntry(TaskStatus.TRIAGE, TaskStatus.TRIAGE.label, "#fdae61"),
+    LegendEntry(TaskStatus.UNROUTED, TaskStatus.UNROUTED.label, "#f46d43"),
+    LegendEntry(TaskStatus.RETURNED, TaskStatus.RETURNED.label, "#e08214"),
+    LegendEntry(TaskStatus.DISPATCHED, TaskStatus.DISPATCHED.label, "#2c7bb6"),
+    LegendEntry(TaskStatus.ACCEPTED, TaskStatus.ACCEPTED.label, "#4393c3"),
+    LegendEntry(TaskStatus.IN_PROGRESS, TaskStatus.IN_PROGRESS.label, "#92c5de"),
+    LegendEntry(TaskStatus.EXTENSION_REQUESTED, TaskStatus.EXTENSION_REQUESTED.label, "#b2abd2"),
+    LegendEntry(TaskStatus.SUBMITTED, TaskStatus.SUBMITTED.label, "#fee090"),
+    LegendEntry(TaskStatus.VERIFIED, TaskStatus.VERIFIED.label, "#1a9641"),
+    LegendEntry(TaskStatus.CLOSED, TaskStatus.CLOSED.label, "#a6d96a"),
+    LegendEntry(TaskStatus.DEFERRED, TaskStatus.DEFERRED.label, "#969696"),
+    LegendEntry(TaskStatus.VOID, TaskStatus.VOID.label, "#cccccc"),
+)
+
+SEVERITY_LEGEND = (
+    LegendEntry(Severity.SEVERE, Severity.SEVERE.label, "#d7191c", emphasis=True),
+    LegendEntry(Severity.MAJOR, Severity.MAJOR.label, "#fdae61"),
+    LegendEntry(Severity.MINOR, Severity.MINOR.label, "#2c7bb6"),
+)
+
+HOTSPOT_STATE_LEGEND = (
+    LegendEntry(OVERDUE, _("Overdue tasks"), "#d7191c", emphasis=True),
+    LegendEntry("open", _("Open tasks"), "#fdae61"),
+    LegendEntry("clear", _("No open task"), "#1a9641"),
+)
+
+# A finding's weight in the heatmap: a severe problem counts three times a minor one.
+SEVERITY_WEIGHT = {Severity.MINOR: 1, Severity.MAJOR: 2, Severity.SEVERE: 3}
+
+
+def severity_weight(prefix: str = ""):
+    return Case(
+        *(When(**{f"{prefix}severity": severity}, then=Value(weight)) for severity, weight in SEVERITY_WEIGHT.items()),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
+def task_state():
+    """A task's state on the map: its status, or "overdue" while it is still with the unit past its deadline."""
+    return Case(When(overdue_q(timezone.now()), then=Value(OVERDUE)), default=F("status"), output_field=CharField())
+
+
+class TaskLayerFilter(LayerFilterSet):
+    time_field = "registered_at"
+
+    campaign = IdFilter(field_name="finding__inspection__phase__campaign", label=_("Campaign (id)"))
+    phase = IdFilter(field_name="finding__inspection__phase", label=_("Phase (id)"))
+    category = django_filters.CharFilter(field_name="hotspot__category__code", label=_("Hotspot category (code)"))
+    problem_type = django_filters.CharFilter(field_name="finding__problem_type__code", label=_("Problem type (code)"))
+    severity = django_filters.ChoiceFilter(field_name="finding__severity", choices=Severity.choices)
+    status = django_filters.MultipleChoiceFilter(
+        choices=[*TaskStatus.choices, (OVERDUE, _("Overdue"))], method="filter_status", label=_("State")
+    )
+    unit = IdFilter(field_name="unit", label=_("Responsible unit (id)"))
+
+    class Meta:
+        model = Task
+        fields = []
+
+    def filter_status(self, queryset, name, values):
+        wanted = Q(status__in=[value for value in values if value != OVERDUE])
+        if OVERDUE in values:
+            wanted |= overdue_q(timezone.now())
+        return queryset.filter(wanted)
+
+
+class FindingLayerFilter(LayerFilterSet):
+    time_field = "created_at"
+
+    campaign = IdFilter(field_name="inspection__phase__campaign", label=_("Campaign (id)"))
+    phase = IdFilter(field_name="inspection__phase", label=_("Phase (id)"))
+    category = django_filters.CharFilter(field_name="inspection__hotspot__category__code", label=_("Category (code)"))
+    problem_type = django_filters.CharFilter(field_name="problem_type__code", label=_("Problem type (code)"))
+    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices)
+    status = django_filters.MultipleChoiceFilter(
+        choices=[*TaskStatus.choices, (OVERDUE, _("Overdue"))], method="filter_status", label=_("Task state")
+    )
+    unit = IdFilter(field_name="task__unit", label=_("Responsible unit (id)"))
+    open = django_filters.BooleanFilter(field_name="is_open", label=_("Still open"))
+
+    class Meta:
+        model = Finding
+        fields = []
+
+    def filter_status(self, queryset, name, values):
+        wanted = Q(task__status__in=[value for value in values if value != OVERDUE])
+        if OVERDUE in values:
+            wanted |= overdue_q(timezone.now(), "task__")
+        return queryset.filter(wanted)
+
+
+class HotspotLayerFilter(LayerFilterSet):
+    time_field = "created_at"
+
+    category = django_filters.CharFilter(field_name="category__code", label=_("Category (code)"))
+    unit = IdFilter(field_name="sponsoring_unit", label=_("Sponsoring unit (id)"))
+    state = django_filters.ChoiceFilter(
+        choices=[(e.value, e.label) for e in HOTSPOT_STATE_LEGEND], method="filter_state"
+    )
+
+    class Meta:
+        model = Hotspot
+        fields = []
+
+    def filter_state(self, queryset, name, value):
+        rows = queryset.annotate(**hotspot_figures())
+        if value == OVERDUE:
+            return rows.filter(overdue_tasks__gt=0)
+        if value == "open":
+            return rows.filter(open_tasks__gt=0, overdue_tasks=0)
+        return rows.filter(open_tasks=0)
+
+
+def _task_count(condition: Q):
+    tasks = Task.objects.filter(condition, hotspot=OuterRef("pk")).order_by().values("hotspot")
+    return Coalesce(Subquery(tasks.annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
+def hotspot_figures() -> dict:
+    now = timezone.now()
+    open_statuses = [*WITH_UNIT, TaskStatus.TRIAGE, TaskStatus.UNROUTED, TaskStatus.RETURNED, TaskStatus.SUBMITTED]
+    return {
+        "open_tasks": _task_count(Q(status__in=open_statuses)),
+        "overdue_tasks": _task_count(overdue_q(now)),
+    }
+
+
+def hotspot_properties() -> dict:
+    last_inspected = Inspection.objects.filter(hotspot=OuterRef("pk")).order_by().values("hotspot")
+    figures = hotspot_figures()
+    return {
+        "name": "name",
+        "category": "category__code",
+        "color": "category__color",
+        "risk_level": "risk_level",
+        "jurisdiction": "jurisdiction_id",
+        **figures,
+        "state": Case(
+            When(GreaterThan(figures["overdue_tasks"], 0), then=Value(OVERDUE)),
+            When(GreaterThan(figures["open_tasks"], 0), then=Value("open")),
+            default=Value("clear"),
+            output_field=CharField(),
+        ),
+        "last_inspected": Subquery(last_inspected.annotate(at=Max("started_at")).values("at")[:1]),
+    }
+
+
+def task_properties() -> dict:
+    return {
+        "state": task_state(),
+        "status": "status",
+        "problem_type": "finding__problem_type__code",
+        "severity": "finding__severity",
+        "unit": "unit_id",
+        "jurisdiction": "jurisdiction_id",
+        "hotspot": "hotspot_id",
+        "due_at": "due_at",
+        "registered_at": "registered_at",
+    }
+
+
+def finding_properties() -> dict:
+    return {
+        "severity": "severity",
+        "problem_type": "problem_type__code",
+        "jurisdiction": "jurisdiction_id",
+        "task": "task__id",
+        "state": Case(
+            When(Q(task__isnull=True), then=Value("")),
+            When(overdue_q(timezone.now(), "task__"), then=Value(OVERDUE)),
+            default=F("task__status"),
+            output_field=CharField(),
+        ),
+        "created_at": "created_at",
+        "open": "is_open",
+    }
+
+
+TASKS = Layer(
+    name="tasks",
+    label=_("Rectification tasks"),
+    description=_("Tasks by rectification state; overdue and rejected stand out."),
+    rows=tasks_for_user,
+    geometry="location",
+    properties=task_properties,
+    filterset=TaskLayerFilter,
+    style="state",
+    legend=TASK_LEGEND,
+    time_field="registered_at",
+    weight=lambda: severity_weight("finding__"),
+    sources=("inspections.Task", "inspections.TaskEvent"),
+    visible=can_view_map,
+)
+
+FINDINGS = Layer(
+    name="findings",
+    label=_("Findings"),
+    description=_("Problems found, by severity and problem type."),
+    rows=findings_for_user,
+    geometry="location",
+    properties=finding_properties,
+    filterset=FindingLayerFilter,
+    style="severity",
+    legend=SEVERITY_LEGEND,
+    time_field="created_at",
+    weight=severity_weight,
+    sources=("inspections.Finding", "inspections.Task"),
+    visible=can_view_map,
+)
+
+HOTSPOTS = Layer(
+    name="hotspots",
+    label=_("Hotspots"),
+    description=_("Hotspots by category, and by state: overdue tasks, open tasks, none."),
+    rows=hotspots_for_user,
+    geometry="geometry",
+    properties=hotspot_properties,
+    filterset=HotspotLayerFilter,
+    style="state",
+    legend=HOTSPOT_STATE_LEGEND,
+    time_field="created_at",
+    sources=("geo.Hotspot", "inspections.Task", "inspections.Inspection"),
+    visible=can_view_map,
+)
+
+
+def register_layers() -> None:
+    for layer in (TASKS, FINDINGS, HOTSPOTS):
+        register(layer)
