@@ -28,6 +28,7 @@ from geo.layers.filters import LayerFilterSet
 from geo.models import Hotspot
 from geo.selectors import hotspots_for_user
 from inspections.models import Finding, Inspection, Severity, Task, TaskStatus
+from inspections.permissions import can_view_tasks
 from inspections.rectification.workflow import WITH_UNIT, overdue_q
 from inspections.selectors import findings_for_user, tasks_for_user
 
@@ -111,7 +112,7 @@ class FindingLayerFilter(LayerFilterSet):
     phase = IdFilter(field_name="inspection__phase", label=_("Phase (id)"))
     category = django_filters.CharFilter(field_name="inspection__hotspot__category__code", label=_("Category (code)"))
     problem_type = django_filters.CharFilter(field_name="problem_type__code", label=_("Problem type (code)"))
-    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices)
+    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, distinct=False)
     status = django_filters.MultipleChoiceFilter(
         choices=[*TaskStatus.choices, (OVERDUE, _("Overdue"))], method="filter_status", label=_("Task state")
     )
@@ -229,7 +230,7 @@ TASKS = Layer(
     time_field="registered_at",
     weight=lambda: severity_weight("finding__"),
     sources=("inspections.Task", "inspections.TaskEvent"),
-    visible=can_view_map,
+    visible=can_view_tasks,  # whom the task pages refuse (volunteers) get 403, not an empty layer
 )
 
 FINDINGS = Layer(
