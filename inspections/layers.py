@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import can_view_map
-from geo.api.filters import IdFilter
+from geo.api.filters import BooleanFilter, IdFilter
 from geo.layers import Layer, LegendEntry, register
 from geo.layers.filters import LayerFilterSet
 from geo.models import Hotspot
@@ -117,7 +117,7 @@ class FindingLayerFilter(LayerFilterSet):
         choices=[*TaskStatus.choices, (OVERDUE, _("Overdue"))], method="filter_status", label=_("Task state")
     )
     unit = IdFilter(field_name="task__unit", label=_("Responsible unit (id)"))
-    open = django_filters.BooleanFilter(field_name="is_open", label=_("Still open"))
+    open = BooleanFilter(field_name="is_open", label=_("Still open"))
 
     class Meta:
         model = Finding

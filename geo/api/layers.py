@@ -97,13 +97,26 @@ def query_errors(query_params) -> tuple[dict, dict]:
     return values, errors
 
 
+def other_layers_filter_errors(layer, query_params) -> dict:
+    """A filter only other layers have is ignored by this one, but its value must still be one those layers take:
+    the schema documents one set of filters for every layer."""
+    own = layer.filterset.base_filters
+    fields = {}
+    for other in all_layers():
+        for name, filter_ in other.filterset.base_filters.items():
+            if name not in own:
+                fields.setdefault(name, filter_.field)
+    form = type("OtherLayersFilters", (forms.Form,), fields)(data=query_params)
+    return {} if form.is_valid() else {name: list(messages) for name, messages in form.errors.items()}
+
+
 def _filter_schema(filter_) -> dict:
     if isinstance(filter_, IdFilter):
         return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
     if isinstance(filter_, django_filters.DateFilter):
         return {"type": "string", "format": "date"}
     if isinstance(filter_, django_filters.BooleanFilter):
-        return {"type": "boolean"}
+        return {"type": "boolean", "description": "true or false"}
     if isinstance(filter_, django_filters.ChoiceFilter | django_filters.MultipleChoiceFilter):
         choices = filter_.extra.get("choices") or []
         return {"type": "string", "enum": sorted({str(value) for value, _label in choices})}
@@ -217,6 +230,7 @@ class LayerGeoJSONView(APIView):
         if not found.visible(request.user):
             raise PermissionDenied(_("Your role cannot open the map layer “%(layer)s”.") % {"layer": found.label})
         values, errors = query_errors(request.query_params)
+        errors.update(other_layers_filter_errors(found, request.query_params))
         try:
             rows = found.queryset(request.user, request.query_params)
         except LayerFilterError as error:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.gis.geos import Polygon
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, transaction
 from django.db.models import F, QuerySet
 
@@ -31,7 +32,8 @@ ROW = "f"  # the alias of the feature rows in the wrapping statement
 
 @dataclass(frozen=True)
 class FeatureQuery:
-    """One statement whose rows are a feature's JSON text each, at most ``limit + 1`` of them."""
+    """One statement whose rows are a feature's JSON text each, at most ``limit + 1`` of them; no statement (``""``)
+    when the rows are known to be none."""
 
     sql: str
     params: tuple
@@ -47,7 +49,10 @@ def feature_query(layer: Layer, rows: QuerySet, *, limit: int, bbox: Polygon | N
     values = rows.values(**{ID: F("pk"), GEOMETRY: AsGeoJSON(layer.geometry, precision=PRECISION), **columns})
     values = values.order_by("pk")[: limit + 1]
     connection = connections[values.db]
-    inner, params = values.query.sql_with_params()
+    try:
+        inner, params = values.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (an id naming nothing, ``none()``)
+        return FeatureQuery("", (), limit, values.db)
     dialect = POSTGIS if features(connection).geojson_in_db else JSON1
     quote = connection.ops.quote_name
     fields = {alias: _value_field(values.query.annotations[alias]) for alias in columns}
@@ -65,9 +70,12 @@ def feature_query(layer: Layer, rows: QuerySet, *, limit: int, bbox: Polygon | N
 
 def stream_collection(query: FeatureQuery) -> Iterator[bytes]:
     """The FeatureCollection's bytes, chunk by chunk, ending with ``numberReturned`` and ``truncated``."""
-    connection = connections[query.using]
     returned = 0
     truncated = False
+    if not query.sql:
+        yield b'{"type":"FeatureCollection","features":[],"numberReturned":0,"truncated":false}'
+        return
+    connection = connections[query.using]
     # Inside a transaction PostgreSQL's server-side cursor is read as the rows are sent (outside one it would be
     # held: materialised whole before the first row).
     with transaction.atomic(using=query.using), connection.chunked_cursor() as cursor:

@@ -136,3 +136,11 @@ def test_the_collection_is_streamed_in_chunks_of_rows(mapped, monkeypatch):
 def test_an_empty_collection_is_valid(world):
     body = collection("tasks", world.users.manager)
     assert body == {"type": "FeatureCollection", "features": [], "numberReturned": 0, "truncated": False}
+
+
+def test_rows_known_to_be_none_give_an_empty_collection_without_a_statement(mapped):
+    layer = get_layer("tasks")
+    query = feature_query(layer, layer.queryset(mapped.world.users.manager, {"community": str(2**63 - 2)}), limit=5)
+    assert query.sql == ""
+    body = json.loads(b"".join(stream_collection(query)))
+    assert body == {"type": "FeatureCollection", "features": [], "numberReturned": 0, "truncated": False}
