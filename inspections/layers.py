@@ -22,12 +22,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import can_view_map
-from geo.api.filters import IdFilter
+from geo.api.filters import BooleanFilter, IdFilter
 from geo.layers import Layer, LegendEntry, register
 from geo.layers.filters import LayerFilterSet
 from geo.models import Hotspot
 from geo.selectors import hotspots_for_user
 from inspections.models import Finding, Inspection, Severity, Task, TaskStatus
+from inspections.permissions import can_view_tasks
 from inspections.rectification.workflow import WITH_UNIT, overdue_q
 from inspections.selectors import findings_for_user, tasks_for_user
 
@@ -111,12 +112,12 @@ class FindingLayerFilter(LayerFilterSet):
     phase = IdFilter(field_name="inspection__phase", label=_("Phase (id)"))
     category = django_filters.CharFilter(field_name="inspection__hotspot__category__code", label=_("Category (code)"))
     problem_type = django_filters.CharFilter(field_name="problem_type__code", label=_("Problem type (code)"))
-    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices)
+    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, distinct=False)
     status = django_filters.MultipleChoiceFilter(
         choices=[*TaskStatus.choices, (OVERDUE, _("Overdue"))], method="filter_status", label=_("Task state")
     )
     unit = IdFilter(field_name="task__unit", label=_("Responsible unit (id)"))
-    open = django_filters.BooleanFilter(field_name="is_open", label=_("Still open"))
+    open = BooleanFilter(field_name="is_open", label=_("Still open"))
 
     class Meta:
         model = Finding
@@ -229,7 +230,7 @@ TASKS = Layer(
     time_field="registered_at",
     weight=lambda: severity_weight("finding__"),
     sources=("inspections.Task", "inspections.TaskEvent"),
-    visible=can_view_map,
+    visible=can_view_tasks,  # whom the task pages refuse (volunteers) get 403, not an empty layer
 )
 
 FINDINGS = Layer(

@@ -229,6 +229,10 @@ LEAFLET_CONFIG = {
 # Routing: how close (metres) a point must be to a point-shaped hotspot to count as "on" it.
 ROUTING_HOTSPOT_RADIUS_M = float(os.environ.get("ROUTING_HOTSPOT_RADIUS_M", "50"))
 
+# The map: the most features one GeoJSON answer of a layer carries (more: the answer says "truncated"; the map
+# switches to vector tiles).
+LAYER_GEOJSON_MAX_FEATURES = int(os.environ.get("LAYER_GEOJSON_MAX_FEATURES", "20000"))
+
 # Findings and photos.
 DUPLICATE_FINDING_RADIUS_M = float(os.environ.get("DUPLICATE_FINDING_RADIUS_M", "50"))
 # A finding of an inspection of a hotspot lies within this distance of the hotspot (0 inside its outline).

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from geo.api.layers import LayerGeoJSONView, LayerListView
 from geo.api.views import HotspotViewSet, JurisdictionViewSet, RouteView, UnitViewSet
 
 
@@ -9,4 +10,8 @@ def register(router) -> None:
     router.register("hotspots", HotspotViewSet, basename="hotspot")
 
 
-urlpatterns = [path("route/", RouteView.as_view(), name="route")]
+urlpatterns = [
+    path("route/", RouteView.as_view(), name="route"),
+    path("layers/", LayerListView.as_view(), name="layers"),
+    path("layers/<slug:layer>.geojson", LayerGeoJSONView.as_view(), name="layer-geojson"),
+]

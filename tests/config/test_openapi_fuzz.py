@@ -73,6 +73,7 @@ RULES_BEYOND_THE_SCHEMA = {
     ("GET", "/api/jurisdictions/"): "a bbox whose minimum is not below its maximum",
     ("GET", "/api/units/"): "a bbox whose minimum is not below its maximum",
     ("GET", "/api/hotspots/"): "a bbox whose minimum is not below its maximum",
+    ("GET", "/api/layers/{layer}.geojson"): "a bbox whose minimum is not below its maximum, an end before the start",
     ("GET", "/api/metrics/"): "a period outside 2000–2099, ending before it starts, or too long",
     ("POST", "/api/inspections/"): "a hotspot, phase or problem type that does not exist, a finding outside the area",
     ("PUT", "/api/photos/{id}/"): "a file that is not an image, a Content-Range that does not match the body",

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
+from django.http import HttpResponse
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from tests.permissions.admin_rules import admin_rules
@@ -88,7 +89,10 @@ def send(client, rule, scene):
         return method(url, json.dumps(body), content_type="application/json")
     if rule.form == "multipart" and rule.method == "PUT":
         return method(url, encode_multipart(BOUNDARY, body), content_type=MULTIPART_CONTENT)
-    return method(url, body) if rule.writes or body else method(url)
+    response = method(url, body) if rule.writes or body else method(url)
+    if response.streaming:  # a streamed answer (a map layer's GeoJSON), read whole to be looked into
+        return HttpResponse(b"".join(response.streaming_content), status=response.status_code, headers=response.headers)
+    return response
 
 
 @pytest.mark.parametrize(("rule", "persona"), CASES)
