@@ -1,5 +1,6 @@
 from django.urls import path
 
+from geo.api.aggregates import LayerAggregateView
 from geo.api.views import HotspotViewSet, JurisdictionViewSet, RouteView, UnitViewSet
 
 
@@ -9,4 +10,7 @@ def register(router) -> None:
     router.register("hotspots", HotspotViewSet, basename="hotspot")
 
 
-urlpatterns = [path("route/", RouteView.as_view(), name="route")]
+urlpatterns = [
+    path("route/", RouteView.as_view(), name="route"),
+    path("layers/<str:layer>/aggregate", LayerAggregateView.as_view(), name="layer-aggregate"),
+]
