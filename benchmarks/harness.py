@@ -137,6 +137,7 @@ class Context:
     quick: bool
     seed: int
     refresh: bool = False
+    findings: int = 1_000_000  # synthetic findings with tasks for the map-layer measurements (--findings, --scale)
     issues: list[Issue] = field(default_factory=list)
     _cache: dict[str, Any] = field(default_factory=dict)
 
@@ -159,6 +160,8 @@ class Context:
         """Jurisdictions, units and hotspots in the database (loaded through the services once, then reused)."""
 
         def make():
+            from django.db import connection
+
             from benchmarks import synthetic
 
             ds = self.dataset()
@@ -169,6 +172,11 @@ class Context:
             self.log("loading synthetic geo data through the geo services …")
             started = time.perf_counter()
             write_marker("geo", None)
+            from benchmarks.synthetic.findings import purge_findings
+
+            with connection.cursor() as cursor:
+                purge_findings(cursor)  # they point at the hotspots, units and jurisdictions
+            write_marker("findings", None)
             synthetic.purge_dataset()
             summary = synthetic.load_dataset(ds)
             write_marker("geo", key)
@@ -211,6 +219,13 @@ class Context:
             synthetic.write_points(cursor, lons, lats)
         write_marker("points", wanted)
         self.log(f"bench_points written in {time.perf_counter() - started:.1f} s")
+
+    def ensure_findings(self, n: int | None = None):
+        """n (default --findings) synthetic findings with their tasks, loaded once per database and reused; see
+        benchmarks.synthetic.findings."""
+        from benchmarks.synthetic.findings import ensure_findings
+
+        return ensure_findings(self, self.findings if n is None else n)
 
 
 # ---------------------------------------------------------------- database preparation
@@ -403,6 +418,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--only", action="append", metavar="NAME", help="run only this measurement (repeatable)")
     parser.add_argument("--points", type=int, default=None, help="points for bulk routing (default 1,000,000)")
     parser.add_argument("--repeats", type=int, default=None, help="timed rounds per contender (default per test)")
+    parser.add_argument(
+        "--findings", type=int, default=None, help="synthetic findings for the map layers (default 1,000,000)"
+    )
+    parser.add_argument("--scale", action="store_true", help="10,000,000 synthetic findings (cost against size)")
     parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
     parser.add_argument("--seed", type=int, default=None, help="seed of the synthetic data")
     parser.add_argument("--refresh", action="store_true", help="regenerate the synthetic data even if present")
@@ -417,6 +436,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     configure_django()
     from benchmarks.synthetic import Params
+    from benchmarks.synthetic.findings import DEFAULT_FINDINGS, QUICK_FINDINGS, SCALE_FINDINGS
 
     names = discover()
     for module, error in IMPORT_FAILURES.items():
@@ -431,8 +451,15 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"Unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(names)}.")
         selected = [n for n in names if n in args.only]
     points = args.points if args.points is not None else (20_000 if args.quick else 1_000_000)
+    if args.findings is not None:
+        findings = args.findings
+    elif args.scale:
+        findings = SCALE_FINDINGS
+    else:
+        findings = QUICK_FINDINGS if args.quick else DEFAULT_FINDINGS
     ctx = Context(
         points=points,
+        findings=findings,
         repeats=args.repeats,
         quick=args.quick,
         seed=args.seed if args.seed is not None else Params().seed,
@@ -479,7 +506,13 @@ def main(argv: list[str] | None = None) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "machine": machine,
-        "settings": {"points": points, "quick": args.quick, "seed": ctx.seed, "repeats": args.repeats},
+        "settings": {
+            "points": points,
+            "findings": findings,
+            "quick": args.quick,
+            "seed": ctx.seed,
+            "repeats": args.repeats,
+        },
         "records": records,
         "issues": [issue.__dict__ for issue in issues],
     }

@@ -20,37 +20,49 @@ def generate_points(ds: Dataset, n: int, seed: int | None = None) -> tuple[np.nd
     Generated in seeded chunks of POINT_CHUNK, so the first n points of a larger set equal the set of size n.
     """
     seed = ds.params.seed if seed is None else seed
-    anchors = []
-    spreads = []
-    for h in ds.hotspots:
-        m = to_metres(h.shape)
-        p = m if m.geom_type == "Point" else shapely.point_on_surface(m)
-        anchors.append((p.x, p.y))
-        spreads.append(25.0 + 0.5 * math.sqrt(m.area))
-    anchors_arr = np.array(anchors)
-    spreads_arr = np.array(spreads)
-    area_bounds = to_metres(ds.area).bounds
-    district_bounds = to_metres(ds.district).bounds
-    pad_x, pad_y = 0.05 * (area_bounds[2] - area_bounds[0]), 0.05 * (area_bounds[3] - area_bounds[1])
-    lo_area = (area_bounds[0] - pad_x, area_bounds[1] - pad_y)
-    hi_area = (area_bounds[2] + pad_x, area_bounds[3] + pad_y)
+    frame = PointFrame(ds)
+    chunks = [frame.chunk(seed, k) for k in range(point_count_chunks(n))]
+    lons = np.concatenate([c[0] for c in chunks])[:n] if chunks else np.empty(0)
+    lats = np.concatenate([c[1] for c in chunks])[:n] if chunks else np.empty(0)
+    return np.ascontiguousarray(lons), np.ascontiguousarray(lats)
 
-    xs, ys = [], []
-    for k in range(point_count_chunks(n)):
+
+def generate_chunk(ds: Dataset, seed: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Chunk k (POINT_CHUNK points) of the points generate_points(ds, …, seed) makes."""
+    return PointFrame(ds).chunk(seed, k)
+
+
+class PointFrame:
+    """The anchors and extents the points are drawn around, in metres."""
+
+    def __init__(self, ds: Dataset):
+        anchors = []
+        spreads = []
+        for h in ds.hotspots:
+            m = to_metres(h.shape)
+            p = m if m.geom_type == "Point" else shapely.point_on_surface(m)
+            anchors.append((p.x, p.y))
+            spreads.append(25.0 + 0.5 * math.sqrt(m.area))
+        self.anchors = np.array(anchors)
+        self.spreads = np.array(spreads)
+        area_bounds = to_metres(ds.area).bounds
+        self.district_bounds = to_metres(ds.district).bounds
+        pad_x, pad_y = 0.05 * (area_bounds[2] - area_bounds[0]), 0.05 * (area_bounds[3] - area_bounds[1])
+        self.lo_area = (area_bounds[0] - pad_x, area_bounds[1] - pad_y)
+        self.hi_area = (area_bounds[2] + pad_x, area_bounds[3] + pad_y)
+
+    def chunk(self, seed: int, k: int) -> tuple[np.ndarray, np.ndarray]:
         rng = np.random.default_rng([seed, 1, k])
         size = POINT_CHUNK
         kind = rng.choice(3, size=size, p=(0.60, 0.33, 0.07))
         xy = np.empty((size, 2))
         clustered = kind == 0
-        which = rng.integers(len(anchors_arr), size=int(clustered.sum()))
-        xy[clustered] = anchors_arr[which] + rng.normal(size=(len(which), 2)) * spreads_arr[which, None]
+        which = rng.integers(len(self.anchors), size=int(clustered.sum()))
+        xy[clustered] = self.anchors[which] + rng.normal(size=(len(which), 2)) * self.spreads[which, None]
         uniform = kind == 1
-        xy[uniform] = rng.uniform(lo_area, hi_area, size=(int(uniform.sum()), 2))
+        xy[uniform] = rng.uniform(self.lo_area, self.hi_area, size=(int(uniform.sum()), 2))
         background = kind == 2
-        xy[background] = rng.uniform(district_bounds[:2], district_bounds[2:], size=(int(background.sum()), 2))
-        xs.append(xy[:, 0])
-        ys.append(xy[:, 1])
-    x = np.concatenate(xs)[:n] if xs else np.empty(0)
-    y = np.concatenate(ys)[:n] if ys else np.empty(0)
-    lons, lats = metres_to_lonlat(x, y)
-    return np.ascontiguousarray(lons), np.ascontiguousarray(lats)
+        bounds = self.district_bounds
+        xy[background] = rng.uniform(bounds[:2], bounds[2:], size=(int(background.sum()), 2))
+        lons, lats = metres_to_lonlat(xy[:, 0], xy[:, 1])
+        return np.ascontiguousarray(lons), np.ascontiguousarray(lats)
