@@ -27,6 +27,9 @@ class Features:
     # The jurisdictions that may cover a set of points found by bounding boxes alone (``&&``, the spatial index
     # answers it) instead of testing every boundary against the points.
     jurisdiction_lookup_in_db: bool = False
+    # What ends a subquery so that the planner computes its columns once per row instead of inlining their
+    # expressions into every use above (PostgreSQL flattens subqueries unless OFFSET is given; SQLite needs a LIMIT).
+    subquery_fence: str = "LIMIT -1 OFFSET 0"
 
 
 def features(connection) -> Features:
@@ -47,6 +50,7 @@ def _features(vendor: str) -> Features:
             mvt=True,
             shared_routing_index=True,
             jurisdiction_lookup_in_db=True,
+            subquery_fence="OFFSET 0",
         )
     return Features(name=vendor)
 
