@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from django.contrib.gis.db.models import Extent
 from django.contrib.gis.db.models.functions import AsGeoJSON, Centroid
 from django.contrib.gis.geos import Polygon
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Case, F, FloatField, Func, IntegerField, QuerySet, Value, When
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
@@ -175,7 +175,9 @@ def _literal(value: float) -> str:
 
 
 def _run(rows: QuerySet, sql: str, params) -> list[tuple]:
-    with connections[rows.db].cursor() as cursor:
+    with transaction.atomic(using=rows.db), connections[rows.db].cursor() as cursor:
+        for setting in features(connections[rows.db]).no_jit:
+            cursor.execute(setting)
         cursor.execute(sql, params)
         return cursor.fetchall()
 
