@@ -19,7 +19,7 @@ def _query(name: str, schema, description: str, **kwargs) -> OpenApiParameter:
     return OpenApiParameter(name, schema, OpenApiParameter.QUERY, description=description, **kwargs)
 
 
-FIGURES = {"type": ["integer", "number", "string", "null"]}
+FIGURES = {"description": "A count, a share (null when its denominator is 0), or a name and code (choropleths)."}
 CELL_COLLECTION = {
     "type": "object",
     "required": ["total"],
