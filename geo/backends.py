@@ -29,6 +29,12 @@ class Features:
     jurisdiction_lookup_in_db: bool = False
     # A migration that copies a table into a new one leaves its spatial index disabled (SpatiaLite), to be rebuilt.
     rebuilt_tables_lose_spatial_index: bool = False
+    # What ends a subquery so that the planner computes its columns once per row instead of inlining their
+    # expressions into every use above (PostgreSQL flattens subqueries unless OFFSET is given; SQLite needs a LIMIT).
+    subquery_fence: str = "LIMIT -1 OFFSET 0"
+    # Set for one transaction before a query of cheap arithmetic over many rows: PostgreSQL's JIT compiler would
+    # spend longer compiling its expressions (about a second) than running them.
+    no_jit: tuple[str, ...] = ()
 
 
 def features(connection) -> Features:
@@ -49,6 +55,8 @@ def _features(vendor: str) -> Features:
             mvt=True,
             shared_routing_index=True,
             jurisdiction_lookup_in_db=True,
+            subquery_fence="OFFSET 0",
+            no_jit=("SET LOCAL jit = off",),
         )
     return Features(name=vendor, rebuilt_tables_lose_spatial_index=vendor == "sqlite")
 

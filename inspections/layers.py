@@ -2,6 +2,8 @@
 ``findings`` by severity and problem type, ``hotspots`` by category and by state (open and overdue tasks, last
 inspected). Each reads through the same selector as the API, so the map shows a person exactly what the API lists."""
 
+import datetime as dt
+
 import django_filters
 from django.db.models import (
     Case,
@@ -30,6 +32,7 @@ from geo.selectors import hotspots_for_user
 from inspections.models import Finding, Inspection, Severity, Task, TaskStatus
 from inspections.permissions import can_view_tasks
 from inspections.rectification.workflow import WITH_UNIT, overdue_q
+from inspections.reporting.metrics import closed_on_time_q, closed_q, counted_q
 from inspections.selectors import findings_for_user, tasks_for_user
 
 OVERDUE = "overdue"
@@ -200,6 +203,25 @@ def task_properties() -> dict:
     }
 
 
+def task_figures() -> dict:
+    """What a task aggregate cell counts, by the metrics' own rules: overdue (``overdue_q``), closed (fix verified),
+    and the on-time rate's parts as 按期结案率 counts them for a period ending today: ``on_time`` (closed on time)
+    over ``on_time_base`` (tasks come due by today, not void, never deferred: due − deferred)."""
+    now = timezone.now()
+    tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
+    until = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time.min))
+    come_due = counted_q(None, until)
+    return {
+        "overdue": overdue_q(now),
+        "closed": closed_q(),
+        "on_time": come_due & closed_on_time_q(),
+        "on_time_base": come_due & Q(was_deferred=False),
+    }
+
+
+TASK_RATES = (("overdue_share", "overdue", "count"), ("on_time_rate", "on_time", "on_time_base"))
+
+
 def finding_properties() -> dict:
     return {
         "severity": "severity",
@@ -231,6 +253,8 @@ TASKS = Layer(
     weight=lambda: severity_weight("finding__"),
     sources=("inspections.Task", "inspections.TaskEvent"),
     visible=can_view_tasks,  # whom the task pages refuse (volunteers) get 403, not an empty layer
+    figures=task_figures,
+    rates=TASK_RATES,
 )
 
 FINDINGS = Layer(

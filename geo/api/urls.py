@@ -1,5 +1,6 @@
 from django.urls import path
 
+from geo.api.aggregates import LayerAggregateView
 from geo.api.layers import LayerGeoJSONView, LayerListView
 from geo.api.views import HotspotViewSet, JurisdictionViewSet, RouteView, UnitViewSet
 
@@ -14,4 +15,5 @@ urlpatterns = [
     path("route/", RouteView.as_view(), name="route"),
     path("layers/", LayerListView.as_view(), name="layers"),
     path("layers/<slug:layer>.geojson", LayerGeoJSONView.as_view(), name="layer-geojson"),
+    path("layers/<str:layer>/aggregate", LayerAggregateView.as_view(), name="layer-aggregate"),
 ]

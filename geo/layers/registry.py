@@ -11,13 +11,15 @@ registers ``hotspots``, ``findings`` and ``tasks``). A definition names
 - ``filterset``: a django-filter FilterSet over ``rows`` (the page's filters, validated with a 400 and a message);
 - ``style``: the property the colour follows, and ``legend``: its values with label and colour;
 - ``time_field``: the date the date range and the time control use; ``weight``: the heatmap weight;
-- ``sources``: the models whose writes change what the layer draws (the tile cache's invalidation).
+- ``sources``: the models whose writes change what the layer draws (the tile cache's invalidation);
+- ``figures``: what an aggregate cell counts besides its rows and their weight (a name → the condition the rows
+  counted meet, built per request), and ``rates``: shares of those counts (name, numerator, denominator).
 """
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Expression, F, QuerySet
+from django.db.models import Expression, F, Q, QuerySet
 from django.utils.functional import Promise
 
 
@@ -51,6 +53,12 @@ class Layer:
     sources: tuple[str, ...] = ()
     # Who may see the layer at all (beyond the scoping of ``rows``); everyone the map is open to by default.
     visible: Callable[[object], bool] = field(default=lambda user: True)
+    # Counts an aggregate cell (hexagon, square, community) gives besides ``count`` and ``weight``: the rows that
+    # meet each condition. Additive, so a cell's figures are sums and a community's the sum of its grid cells'.
+    figures: Callable[[], Mapping[str, Q]] | None = None
+    # Shares of those counts: (name, numerator, denominator), each a figure's name or "count"; null when the
+    # denominator is 0.
+    rates: tuple[tuple[str, str, str], ...] = ()
 
     def queryset(self, user, params: Mapping | None = None) -> QuerySet:
         """The caller's rows, filtered by ``params`` (query parameters); a bad value raises django-filter's

@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, QuerySet, Subquery, TextChoices
+from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -73,6 +73,10 @@ TASK_COLUMNS = (
     "extension_count",
     "was_deferred",
 )
+
+
+# Computed per task in the same query: the on-time rule (``closed_on_time_q``) and the last submission's times.
+SUBMIT_COLUMNS = ("closed", "closed_on_time", "submit_claimed_at", "submit_received_at", "submit_clock_offset")
 
 
 class Grouping(TextChoices):
@@ -128,6 +132,29 @@ def month_of(day: dt.date) -> Period:
     first = day.replace(day=1)
     following = (first + dt.timedelta(days=32)).replace(day=1)
     return Period(first, following - dt.timedelta(days=1))
+
+
+def counted_q(since: dt.datetime | None, until: dt.datetime, prefix: str = "") -> Q:
+    """The tasks a period counts (``due``): not void, with a deadline in [since, until) (no lower bound for None)."""
+    q = Q(**{f"{prefix}due_at__lt": until}) & ~Q(**{f"{prefix}status": TaskStatus.VOID})
+    return q & Q(**{f"{prefix}due_at__gte": since}) if since is not None else q
+
+
+def closed_q(prefix: str = "") -> Q:
+    """``closed``: the fix was verified (status verified or closed)."""
+    return Q(**{f"{prefix}verified_at__isnull": False})
+
+
+def closed_on_time_q(prefix: str = "") -> Q:
+    """``closed_on_time``: closed, never deferred, the final fix submitted no later than the deadline in force. The
+    one definition of "on time": the metrics, the dashboard and the map's aggregates all count through it."""
+    return closed_q(prefix) & Q(
+        **{
+            f"{prefix}submitted_at__isnull": False,
+            f"{prefix}submitted_at__lte": F(f"{prefix}due_at"),
+            f"{prefix}was_deferred": False,
+        }
+    )
 
 
 def _fraction(numerator: int, denominator: int) -> float | None:
@@ -189,10 +216,9 @@ class Counts:
             self.late_synced += is_late_synced(
                 task.submit_claimed_at, task.submit_received_at, task.submit_clock_offset
             )
-        if task.verified_at is not None:
+        if task.closed:
             self.closed += 1
-            on_time = task.submitted_at is not None and task.submitted_at <= task.due_at
-            self.closed_on_time += on_time and not task.was_deferred
+            self.closed_on_time += task.closed_on_time
             if handling_days is not None:
                 self.handling_days.append(handling_days)
 
@@ -227,15 +253,16 @@ def task_metrics(tasks: QuerySet[Task], *, group: str, period: Period, calendar:
     since, until = period.bounds(calendar.tz)
     submits = TaskEvent.objects.filter(task=OuterRef("pk"), action=Action.SUBMIT).order_by("-at", "-pk")
     rows = (
-        tasks.filter(due_at__gte=since, due_at__lt=until)
-        .exclude(status=TaskStatus.VOID)
+        tasks.filter(counted_q(since, until))
         .order_by()
         .annotate(
+            closed=ExpressionWrapper(closed_q(), output_field=BooleanField()),
+            closed_on_time=ExpressionWrapper(closed_on_time_q(), output_field=BooleanField()),
             submit_claimed_at=Subquery(submits.values("claimed_at")[:1]),
             submit_received_at=Subquery(submits.values("at")[:1]),
             submit_clock_offset=Subquery(submits.values("clock_offset")[:1]),
         )
-        .values_list(*TASK_COLUMNS, "submit_claimed_at", "submit_received_at", "submit_clock_offset", named=True)
+        .values_list(*TASK_COLUMNS, *SUBMIT_COLUMNS, named=True)
     )
     if group == Grouping.UNIT:
         key_of, names_of = _by_unit()

@@ -78,6 +78,7 @@ RULES_BEYOND_THE_SCHEMA = {
     ("POST", "/api/inspections/"): "a hotspot, phase or problem type that does not exist, a finding outside the area",
     ("PUT", "/api/photos/{id}/"): "a file that is not an image, a Content-Range that does not match the body",
     ("POST", "/api/tasks/{id}/transition/"): "a move whose note, unit or deadline the move table requires",
+    ("GET", "/api/layers/{layer}/aggregate"): "a bbox not min < max, a size too small for the box, end before start",
 }
 
 

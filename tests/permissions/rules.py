@@ -281,6 +281,14 @@ RULES: list[Rule] = [
         url=lambda s: f"/api/metrics/?group=unit&start={_day(-30)}&end={_day(60)}",
     ),
     Rule(
+        "GET",
+        "/api/layers/{layer}/aggregate",
+        TASK_PEOPLE,
+        listed=_pk("world.west"),
+        others_answered=True,
+        url=lambda s: "/api/layers/tasks/aggregate?cell=community",
+    ),
+    Rule(
         "GET", "/api/notifications/", SIGNED_IN, owners={"rectifier"}, listed=_pk("notification"), others_answered=True
     ),
     Rule(

@@ -138,25 +138,13 @@ def test_only_visible_tasks_are_counted(world, february):
     assert as_dict(mine.total) == WEST
 
 
-def test_a_deferred_task_closed_on_time_leaves_the_on_time_rate_within_one():
-    import datetime as dt
-    from types import SimpleNamespace
-
-    from inspections.reporting.metrics import Counts
-
-    due = dt.datetime(2026, 3, 2, 18, tzinfo=dt.UTC)
-    deferred_but_fixed = SimpleNamespace(
-        was_deferred=True,
-        extension_count=0,
-        rework_count=0,
-        submitted_at=due,
-        verified_at=due,
-        due_at=due,
-        submit_claimed_at=None,
-        submit_received_at=due,
-        submit_clock_offset=None,
+def test_a_deferred_task_closed_on_time_leaves_the_on_time_rate_within_one(world, february):
+    task = february["T12"]
+    due = dt.datetime(2026, 2, 20, 10, tzinfo=dt.UTC)
+    Task.objects.filter(pk=task.pk).update(
+        status=TaskStatus.CLOSED, due_at=due, submitted_at=due, verified_at=due, was_deferred=True
     )
-    counts = Counts()
-    counts.add(deferred_but_fixed, 1.0)
+    period = Period(dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    counts = task_metrics(Task.objects.filter(pk=task.pk), group=Grouping.UNIT, period=period).total.counts
     assert (counts.due, counts.deferred, counts.closed, counts.closed_on_time) == (1, 1, 1, 0)
     assert counts.on_time_closure_rate is None  # 0 / (1 − 1)
