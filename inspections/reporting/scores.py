@@ -33,7 +33,7 @@ from django.db.models.functions import Greatest
 from accounts.roles import is_admin, is_rectifier
 from geo.models import COMMUNITY_LEVEL, Hotspot, Jurisdiction, Unit
 from geo.selectors import scope_root
-from inspections.models import Inspection, Phase
+from inspections.models import Inspection, Phase, answers_deduction
 
 FULL_SCORE = 100.0
 Level = Literal["community", "unit"]
@@ -177,3 +177,12 @@ def _add(sums: dict[int, list[float]], key: int, row: HotspotScore) -> None:
     acc[2] += 1
     acc[3] += row.inspections
     acc[4] += row.deductions
+
+
+def deduction_mismatches(inspections: QuerySet[Inspection] | None = None, *, chunk_size: int = 2000):
+    """(id, stored, derived) for every inspection whose stored deduction is not what its stored answers give."""
+    qs = Inspection.objects.all() if inspections is None else inspections
+    for pk, answers, stored in qs.order_by().values_list("pk", "answers", "deduction").iterator(chunk_size):
+        derived = answers_deduction(answers)
+        if derived != stored:
+            yield pk, stored, derived

@@ -1,6 +1,8 @@
 """Scores and rankings on the hand-computed scoring scenario (``tests.inspections.reporting.scoring``), their
 agreement with one hand-written SQL statement, movement and scope."""
 
+import io
+
 import pytest
 
 from benchmarks.ranking_sql import ranking_sql
@@ -140,3 +142,17 @@ def test_red_and_black_lists(world, scoring):
     assert [r.key for r in red] == [world.property_manager.pk, world.west_committee.pk]
     assert [r.key for r in black] == [world.school.pk]
     assert red_and_black([], 3) == ([], [])
+
+
+def test_check_scores_finds_a_deduction_that_does_not_match_the_answers(world, scoring):
+    from django.core.management import CommandError, call_command
+
+    from inspections.models import Inspection
+
+    call_command("check_scores", stdout=io.StringIO())
+    tampered = scoring.inspections["w2"]
+    Inspection.objects.filter(pk=tampered.pk).update(deduction=0.0)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match=r"1 inspections do not match their answers\."):
+        call_command("check_scores", stdout=out)
+    assert f"Inspection {tampered.pk}: stored 0.0, its answers give 3.0." in out.getvalue()
