@@ -3,6 +3,7 @@ with their ranks and movement, and per hotspot."""
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
@@ -30,6 +31,7 @@ class PhaseField(serializers.PrimaryKeyRelatedField):
     }
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedField(serializers.PrimaryKeyRelatedField):
     """A place the caller's scope holds: anything else is refused with a message, not silently ignored."""
 
