@@ -179,8 +179,8 @@ class UnitAdmin(ScopedAdmin):
 
 @admin.register(HotspotCategory)
 class HotspotCategoryAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "name_en", "color", "sort_order", "active"]
-    list_editable = ["sort_order", "active"]
+    list_display = ["code", "name", "name_en", "color", "score_weight", "sort_order", "active"]
+    list_editable = ["score_weight", "sort_order", "active"]
     search_fields = ["code", "name", "name_en"]
 
 

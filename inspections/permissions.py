@@ -66,6 +66,11 @@ def can_view_metrics(user) -> bool:
     return is_verifier(user) or is_unit_member(user)
 
 
+def can_view_scores(user) -> bool:
+    """Checklist scores and rankings (测评): the campaign office, i.e. managers and administrators."""
+    return is_manager(user)
+
+
 def can_view_tasks(user) -> bool:
     """The task pages: managers, inspectors (who verify fixes) and the units' members; not volunteers."""
     return is_verifier(user) or is_rectifier(user)

@@ -25,6 +25,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from inspections.models import answers_deduction
 from mobile_forms.models.questions import NO, YES, QuestionType
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -258,6 +259,5 @@ def snapshot(version, answers: dict) -> list[dict]:
 
 def total_deduction(snapshot: list[dict] | dict) -> float:
     """The points an inspection loses: the sum of its snapshot's deductions (0 for answers without a version)."""
-    if not isinstance(snapshot, list):
-        return 0.0
-    return round(sum(float(item.get("deduction") or 0.0) for item in snapshot if isinstance(item, dict)), 2)
+    deduction = answers_deduction(snapshot)
+    return 0.0 if deduction is None else deduction

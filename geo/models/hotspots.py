@@ -1,10 +1,13 @@
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from geo.bilingual import BilingualName
 from geo.validation import clean_point_or_polygonal
+
+SCORE_WEIGHT_MIN = 0.01
+SCORE_WEIGHT_MAX = 100.0
 
 
 class HotspotCategory(BilingualName, models.Model):
@@ -21,6 +24,15 @@ class HotspotCategory(BilingualName, models.Model):
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("active"), default=True)
+    score_weight = models.FloatField(
+        _("score weight"),
+        default=1.0,
+        validators=[MinValueValidator(SCORE_WEIGHT_MIN), MaxValueValidator(SCORE_WEIGHT_MAX)],
+        help_text=_(
+            "How much a hotspot of this category counts in a community's or unit's score (1: like the others, "
+            "2: twice as much)."
+        ),
+    )
 
     class Meta:
         ordering = ["sort_order", "code"]

@@ -30,6 +30,7 @@ from inspections.models import Campaign, Finding, Inspection, Phase, Photo, Phot
 from inspections.rectification.tasks import MoveInput
 from inspections.rectification.timing import DeviceClock, clock_offset
 from inspections.rectification.workflow import PUBLIC_ACTIONS
+from inspections.reporting.scores import inspection_score
 from inspections.web.presenters import photo_urls
 
 
@@ -392,6 +393,9 @@ class InspectionSerializer(serializers.ModelSerializer):
     findings = FindingSerializer(many=True, read_only=True)
     hotspot_name = serializers.CharField(source="hotspot.name", read_only=True, default=None)
     campaign = serializers.IntegerField(source="phase.campaign_id", read_only=True)
+    score = serializers.SerializerMethodField(
+        help_text="max(0, 100 − deduction); null for answers without a checklist version (not scored)."
+    )
 
     class Meta:
         model = Inspection
@@ -409,9 +413,15 @@ class InspectionSerializer(serializers.ModelSerializer):
             "position",
             "checklist_version",
             "answers",
+            "deduction",
+            "score",
             "received_at",
             "findings",
         ]
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_score(self, inspection) -> float | None:
+        return None if inspection.deduction is None else inspection_score(inspection.deduction)
 
     @extend_schema_field(PositionSerializer(allow_null=True))
     def get_position(self, inspection):

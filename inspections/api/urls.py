@@ -2,6 +2,7 @@ from django.urls import path
 
 from inspections.api.metrics import MetricsView
 from inspections.api.notifications import NotificationViewSet
+from inspections.api.rankings import RankingView, ScoresView
 from inspections.api.tasks import TaskViewSet
 from inspections.api.views import (
     CampaignViewSet,
@@ -26,4 +27,6 @@ urlpatterns = [
     path("photos/<uuid:pk>/", PhotoView.as_view(), name="photo"),
     path("photos/<uuid:pk>/<str:variant>/", PhotoFileView.as_view(), name="photo-file"),
     path("metrics/", MetricsView.as_view(), name="metrics"),
+    path("rankings/", RankingView.as_view(), name="rankings"),
+    path("scores/", ScoresView.as_view(), name="scores"),
 ]

@@ -24,7 +24,7 @@ from geo.routing import point_xy, resolve_jurisdiction, route_point
 from geo.selectors import hotspots_for_user, jurisdictions_for_user
 from geo.validation import clean_point
 from inspections.errors import Conflict
-from inspections.models import Finding, Inspection, Phase, ProblemType
+from inspections.models import Finding, Inspection, Phase, ProblemType, answers_deduction
 from inspections.permissions import can_submit_inspection
 from inspections.rectification.tasks import tasks_register
 from inspections.selectors import likely_duplicate
@@ -293,6 +293,7 @@ def new_inspection(
         position_accuracy_m=data.accuracy_m,
         answers=data.answers,
         checklist_version=data.checklist_version,
+        deduction=answers_deduction(data.answers),
         received_at=now or timezone.now(),
     )
 

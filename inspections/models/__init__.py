@@ -1,7 +1,7 @@
 from .calendar import CalendarDay
 from .campaigns import Campaign, Phase, PhaseKind
 from .findings import Finding, ProblemType, Severity
-from .inspections import Inspection
+from .inspections import Inspection, answers_deduction
 from .notifications import Notification, NotificationEvent, WebhookDelivery
 from .photos import FlagCode, Photo, PhotoFile, PhotoFlag, PhotoRole
 from .tasks import Task, TaskEvent, TaskOrigin, TaskStatus
@@ -29,4 +29,5 @@ __all__ = [
     "TaskOrigin",
     "TaskStatus",
     "WebhookDelivery",
+    "answers_deduction",
 ]

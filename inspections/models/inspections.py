@@ -7,6 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def answers_deduction(answers) -> float | None:
+    """The points an inspection loses: the sum of the `deduction` of each item of its answers' snapshot (the list
+    that answers given with a checklist version are stored as, see mobile_forms.answers), rounded to 2 decimals;
+    None for answers given without a checklist version (an object), which are not scored."""
+    if not isinstance(answers, list):
+        return None
+    return round(sum(float(item.get("deduction") or 0.0) for item in answers if isinstance(item, dict)), 2)
+
+
 class Inspection(models.Model):
     """A visit by an inspector to a hotspot (or a free location) during a campaign phase. Keys come from the tablet."""
 
@@ -47,13 +56,26 @@ class Inspection(models.Model):
         blank=True,
         help_text=_("Question → answer, or, for a checklist version, the list of answered questions as shown."),
     )
+    deduction = models.FloatField(
+        _("points deducted"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The sum of the deductions in the answers' snapshot (empty for answers without a checklist version, "
+            "which are not scored); derived from the answers when the inspection is stored."
+        ),
+    )
     received_at = models.DateTimeField(_("received"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-started_at"]
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
-        indexes = [models.Index(fields=["started_at"], name="inspections_started_at")]
+        indexes = [
+            models.Index(fields=["started_at"], name="inspections_started_at"),
+            models.Index(fields=["phase", "hotspot"], name="inspections_phase_hotspot"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.hotspot or _('free location')} · {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"

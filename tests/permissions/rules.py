@@ -289,6 +289,31 @@ RULES: list[Rule] = [
         url=lambda s: "/api/layers/tasks/aggregate?cell=community",
     ),
     Rule(
+        "GET",
+        "/api/rankings/",
+        MANAGERS,
+        listed=_pk("world.west"),
+        others_answered=True,
+        url=lambda s: f"/api/rankings/?phase={s.phase.pk}&level=community",
+    ),
+    Rule(
+        "GET",
+        "/api/rankings/",
+        MANAGERS,
+        listed=_pk("world.west_committee"),
+        others_answered=True,
+        url=lambda s: f"/api/rankings/?phase={s.phase.pk}&level=unit",
+        variant="unit",
+    ),
+    Rule(
+        "GET",
+        "/api/scores/",
+        MANAGERS,
+        listed=_pk("hotspot"),
+        others_answered=True,
+        url=lambda s: f"/api/scores/?phase={s.phase.pk}",
+    ),
+    Rule(
         "GET", "/api/notifications/", SIGNED_IN, owners={"rectifier"}, listed=_pk("notification"), others_answered=True
     ),
     Rule(

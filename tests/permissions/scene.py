@@ -14,7 +14,9 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
+from inspections.evidence.inspections import InspectionInput, inspection_submit
 from inspections.models import CalendarDay, Notification, NotificationEvent, WebhookDelivery
+from mobile_forms.answers import snapshot
 from mobile_forms.models import SyncConflict, SyncRefusal
 from tests.conftest import make_world
 from tests.factories import HotspotFactory, UserFactory, running_phase
@@ -105,7 +107,19 @@ def build_scene() -> SimpleNamespace:
         last_seen_at=now,
     )
     version = publish()
+    scored, _ = inspection_submit(
+        user=inspector,
+        data=InspectionInput(
+            id=uuid.uuid4(),
+            phase=phase,
+            hotspot=hotspot,
+            started_at=now - dt.timedelta(hours=1),
+            answers=snapshot(version, {"clean": False, "garbage_kind": "leaves", "photo": str(uuid.uuid4())}),
+            checklist_version=version.pk,
+        ),
+    )
     return SimpleNamespace(
+        scored=scored,
         world=world,
         phase=phase,
         people=people,

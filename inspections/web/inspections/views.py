@@ -15,14 +15,16 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from geo.geodesy import distance_m
 from geo.models import COMMUNITY_LEVEL, community_of
 from geo.selectors import jurisdictions_for_user
 from inspections.models import Campaign, FlagCode, Phase, PhotoFlag, ProblemType
 from inspections.permissions import can_view_inspections
+from inspections.reporting.scores import inspection_score
 from inspections.selectors import findings_for_user, inspections_for_user, photos_for_user
 from inspections.web.presenters import photo_urls, present_flag
 from inspections.web.widgets import DateInput
@@ -114,17 +116,55 @@ def inspection_list(request):
     )
 
 
-def _answer_rows(answers) -> list[tuple[str, object]]:
-    """The checklist answers as (question, answer) rows; lists are joined, booleans stay booleans for the template."""
-    if not isinstance(answers, dict):
+def _shown(value):
+    """An answer as the page prints it: booleans stay booleans for the template, lists are joined."""
+    if isinstance(value, list | tuple):
+        return "、".join(str(item) for item in value)
+    if isinstance(value, dict):
+        if {"lon", "lat"} <= set(value):
+            return f"{value['lat']:.6f}, {value['lon']:.6f}"
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _points(value: float) -> str | None:
+    """Points as people write them (2, 3.5, 0.25), localized; None for none lost."""
+    if not value:
+        return None
+    value = round(value, 2)
+    return number_format(int(value) if value.is_integer() else value)
+
+
+def _answer_rows(answers) -> list[dict]:
+    """The checklist answers as rows {question, answer, deduction, failed}.
+
+    Answers given with a checklist version are stored as a snapshot (a list of answered items with their labels and
+    the points each lost, mobile_forms.answers); answers without one as an object question → answer.
+    """
+    if isinstance(answers, dict):
+        return [
+            {"question": str(key), "answer": _shown(value), "deduction": None, "failed": False}
+            for key, value in answers.items()
+        ]
+    if not isinstance(answers, list):
         return []
+    english = (get_language() or "").startswith("en")
     rows = []
-    for key, value in answers.items():
-        if isinstance(value, list | tuple):
-            value = "、".join(str(item) for item in value)
-        elif isinstance(value, dict):
-            value = json.dumps(value, ensure_ascii=False)
-        rows.append((str(key), value))
+    for item in answers:
+        if not isinstance(item, dict):
+            continue
+        label = (english and item.get("label_en")) or item.get("label") or item.get("name", "")
+        value = item.get("value")
+        if not isinstance(value, bool) and item.get("value_label"):
+            value = (english and item.get("value_label_en")) or item["value_label"]
+        rows.append(
+            {
+                "question": label,
+                "answer": _shown(value),
+                "deduction": _points(item.get("deduction") or 0.0),
+                "failed": bool(item.get("failed")),
+            }
+        )
     return rows
 
 
@@ -245,6 +285,12 @@ def inspection_detail(request, pk):
             "inspection": inspection,
             "community": community_of(inspection.jurisdiction),
             "answers": _answer_rows(inspection.answers),
+            "score": None
+            if inspection.deduction is None
+            else {
+                "score": _points(inspection_score(inspection.deduction)) or "0",
+                "deduction": _points(inspection.deduction) or "0",
+            },
             "findings": findings,
             "photo_count": sum(len(f.photo_list) for f in findings),
             "flagged_photos": flagged_photos,

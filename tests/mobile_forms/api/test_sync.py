@@ -330,6 +330,7 @@ def test_answers_to_a_checklist_version_are_stored_as_its_snapshot(sync, inspect
     assert statuses(sync([item])) == ["created"]
     stored = Inspection.objects.get()
     assert stored.checklist_version == checklist_version.pk
+    assert stored.deduction == 2.0
     (answer,) = stored.answers
     assert (answer["name"], answer["value"], answer["deduction"], answer["label"]) == (
         "clean",
