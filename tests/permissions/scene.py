@@ -13,7 +13,9 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
-from inspections.models import CalendarDay, Notification, NotificationEvent, WebhookDelivery
+from inspections.models import Briefing, CalendarDay, Notification, NotificationEvent, WebhookDelivery
+from inspections.reporting.briefings.services import briefing_request
+from inspections.reporting.metrics import Period
 from mobile_forms.models import SyncConflict, SyncRefusal
 from tests.conftest import make_world
 from tests.factories import HotspotFactory, UserFactory, running_phase
@@ -94,6 +96,11 @@ def build_scene() -> SimpleNamespace:
         last_seen_at=now,
     )
     version = publish()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        today = timezone.localdate()
+        briefing = briefing_request(
+            user=people["manager"], phase=phase, period=Period(today - dt.timedelta(days=6), today)
+        )
     return SimpleNamespace(
         world=world,
         phase=phase,
@@ -118,4 +125,5 @@ def build_scene() -> SimpleNamespace:
         version=version,
         hotspot_type=ContentType.objects.get_for_model(hotspot).pk,
         checklist=version.checklist,
+        briefing=Briefing.objects.get(pk=briefing.pk),
     )
