@@ -50,11 +50,11 @@ def write_docx(content: BriefingContent, out: BinaryIO, *, map_png: BinaryIO, pr
     document.add_heading(briefing_title(content), level=0)
     document.add_paragraph(period_line(content))
     tables = all_tables(content)
-    _table(document, tables[0])
+    add_table(document, tables[0])
     document.add_heading(_("Map of findings and community scores"), level=1)
     document.add_picture(map_png, width=MAP_WIDTH)
     for table in tables[1:]:
-        _table(document, table)
+        add_table(document, table)
     _photo_pairs(document, content, progress)
     document.save(out)
 
@@ -70,7 +70,7 @@ def _east_asian_font(document) -> None:
     document.styles["Normal"].font.size = Pt(10.5)
 
 
-def _table(document, table: Table) -> None:
+def add_table(document, table: Table) -> None:
     document.add_heading(table.title, level=1)
     if not table.rows:
         document.add_paragraph(_("None."))
