@@ -32,6 +32,7 @@ urlpatterns = [
     path("inspections/", include("inspections.web.inspections.urls")),
     path("tasks/", include("inspections.web.tasks.urls")),
     path("notifications/", include("inspections.web.notifications.urls")),
+    path("dashboard/briefings/", include("inspections.web.briefings.urls")),
     path("m/", include("mobile_forms.urls")),
     path("admin/", admin.site.urls),
     path("api/auth/token/", TokenObtainView.as_view(), name="api-token"),

@@ -74,3 +74,21 @@ def can_view_scores(user) -> bool:
 def can_view_tasks(user) -> bool:
     """The task pages: managers, inspectors (who verify fixes) and the units' members; not volunteers."""
     return is_verifier(user) or is_rectifier(user)
+
+
+# Briefings (通报 / 简报)
+
+
+def can_request_briefing(user) -> bool:
+    """Managers brief their area; administrators the whole district."""
+    return is_manager(user)
+
+
+def can_view_briefing(user, briefing) -> bool:
+    """A manager whose area contains the briefing's scope (a district-wide briefing: administrators only)."""
+    if is_admin(user):
+        return True
+    if not is_manager(user) or briefing.scope_id is None:
+        return False
+    root = scope_root(user)
+    return root is not None and briefing.scope.code.startswith(root.code)

@@ -3,11 +3,11 @@
 from django.contrib.gis.geos import Point, Polygon
 from django.db.models import Q, QuerySet
 
-from accounts.roles import is_admin, is_rectifier
+from accounts.roles import is_admin, is_manager, is_rectifier
 from geo.geodesy import degrees_for_metres, distance_m
 from geo.models import Unit
 from geo.selectors import scope_root, units_for_user
-from inspections.models import Finding, Inspection, Photo, Task
+from inspections.models import Briefing, Finding, Inspection, Photo, Task
 from inspections.permissions import can_view_tasks
 
 
@@ -88,3 +88,12 @@ def likely_duplicate(*, problem_type, location: Point, radius_m: float, exclude_
     ranked = [(distance_m(location.x, location.y, f.location.x, f.location.y), f.created_at, f) for f in candidates]
     ranked = [row for row in ranked if row[0] <= radius_m]
     return min(ranked, key=lambda row: row[:2])[2] if ranked else None
+
+
+def briefings_for_user(user) -> QuerySet[Briefing]:
+    """Administrators see every briefing; a manager those whose scope lies in their area (see can_view_briefing)."""
+    qs = Briefing.objects.select_related("requested_by", "scope", "phase__campaign")
+    if is_admin(user):
+        return qs
+    root = scope_root(user) if is_manager(user) else None
+    return qs.filter(root.subtree_q("scope__")) if root is not None else qs.none()

@@ -279,6 +279,13 @@ WEBHOOK_ANSWER_MAX_BYTES = 65536
 # A notification e-mail that failed is tried again by the reminder job for this long after the event.
 NOTIFICATION_EMAIL_RETRY_HOURS = float(os.environ.get("NOTIFICATION_EMAIL_RETRY_HOURS", "24"))
 
+# Briefings (通报): at most this many before/after photo pairs and findings drawn on the map; the CJK font the map's
+# labels use (default: Debian's fonts-noto-cjk or WenQuanYi); the language of the weekly briefings' documents.
+BRIEFING_MAX_PHOTO_PAIRS = int(os.environ.get("BRIEFING_MAX_PHOTO_PAIRS", "200"))
+BRIEFING_MAP_MAX_POINTS = int(os.environ.get("BRIEFING_MAP_MAX_POINTS", "20000"))
+BRIEFING_FONT_PATH = os.environ.get("BRIEFING_FONT_PATH", "")
+BRIEFING_LANGUAGE = os.environ.get("BRIEFING_LANGUAGE", LANGUAGE_CODE)
+
 # gis.W001: the warning about SpatiaLite/GDAL library lookups that does not apply to Debian's packages.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 

@@ -1,3 +1,4 @@
+from .briefings import Briefing, BriefingStatus
 from .calendar import CalendarDay
 from .campaigns import Campaign, Phase, PhaseKind
 from .findings import Finding, ProblemType, Severity
@@ -8,6 +9,8 @@ from .tasks import Task, TaskEvent, TaskOrigin, TaskStatus
 from .uploads import PhotoUploadSession
 
 __all__ = [
+    "Briefing",
+    "BriefingStatus",
     "CalendarDay",
     "Campaign",
     "Finding",

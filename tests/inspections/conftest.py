@@ -23,6 +23,14 @@ def february(world, phase, client_for):
 
 
 @pytest.fixture
+def briefed(world, phase):
+    """This week's closed, open and overdue tasks a briefing reports (``tests.inspections.reporting.briefings``)."""
+    from tests.inspections.reporting.briefings.scene import build_briefed
+
+    return build_briefed(world, phase)
+
+
+@pytest.fixture
 def inspection_payload(world, phase):
     def make(**overrides):
         body = {

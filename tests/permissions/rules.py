@@ -178,6 +178,30 @@ RULES: list[Rule] = [
         url=_at("/notifications/{id}/read/", id="notification"),
     ),
     Rule("POST", "/notifications/read-all/", SIGNED_IN, owners={"rectifier"}, others_answered=True),
+    Rule(
+        "GET",
+        "/dashboard/briefings/",
+        MANAGERS,
+        listed=lambda s: f'data-briefing="{s.briefing.pk}"',
+        others_answered=True,
+    ),
+    Rule(
+        "POST",
+        "/dashboard/briefings/",
+        MANAGERS,
+        scoped=False,
+        body=lambda s: {"phase": s.phase.pk, "start": _day(-6), "end": _day(0)},
+        form="form",
+    ),
+    Rule(
+        "GET",
+        "/dashboard/briefings/{id}/progress/",
+        MANAGERS,
+        url=_at("/dashboard/briefings/{id}/progress/", id="briefing"),
+    ),
+    Rule(
+        "GET", "/dashboard/briefings/{id}/{kind}/", MANAGERS, url=_at("/dashboard/briefings/{id}/docx/", id="briefing")
+    ),
     # The tablet app
     Rule("GET", "/m/", SIGNED_IN, scoped=False),
     Rule("GET", "/m/manifest.webmanifest", EVERYONE, scoped=False),

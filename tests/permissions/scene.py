@@ -15,7 +15,9 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
 from inspections.evidence.inspections import InspectionInput, inspection_submit
-from inspections.models import CalendarDay, Notification, NotificationEvent, WebhookDelivery
+from inspections.models import Briefing, CalendarDay, Notification, NotificationEvent, WebhookDelivery
+from inspections.reporting.briefings.services import briefing_request
+from inspections.reporting.metrics import Period
 from mobile_forms.answers import snapshot
 from mobile_forms.models import SyncConflict, SyncRefusal
 from tests.conftest import make_world
@@ -118,6 +120,11 @@ def build_scene() -> SimpleNamespace:
             checklist_version=version.pk,
         ),
     )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        today = timezone.localdate()
+        briefing = briefing_request(
+            user=people["manager"], phase=phase, period=Period(today - dt.timedelta(days=6), today)
+        )
     return SimpleNamespace(
         scored=scored,
         world=world,
@@ -144,4 +151,5 @@ def build_scene() -> SimpleNamespace:
         version=version,
         hotspot_type=ContentType.objects.get_for_model(hotspot).pk,
         checklist=version.checklist,
+        briefing=Briefing.objects.get(pk=briefing.pk),
     )
