@@ -27,8 +27,9 @@ class Features:
     # The jurisdictions that may cover a set of points found by bounding boxes alone (``&&``, the spatial index
     # answers it) instead of testing every boundary against the points.
     jurisdiction_lookup_in_db: bool = False
-    # A migration that copies a table into a new one leaves its spatial index disabled (SpatiaLite), to be rebuilt.
-    rebuilt_tables_lose_spatial_index: bool = False
+    # Spatial indexes survive a migration that copies a table into a new one (SpatiaLite's are left disabled then,
+    # and `geo.spatial_index` rebuilds them).
+    spatial_index_survives_rebuild: bool = False
     # What ends a subquery so that the planner computes its columns once per row instead of inlining their
     # expressions into every use above (PostgreSQL flattens subqueries unless OFFSET is given; SQLite needs a LIMIT).
     subquery_fence: str = "LIMIT -1 OFFSET 0"
@@ -55,10 +56,11 @@ def _features(vendor: str) -> Features:
             mvt=True,
             shared_routing_index=True,
             jurisdiction_lookup_in_db=True,
+            spatial_index_survives_rebuild=True,
             subquery_fence="OFFSET 0",
             no_jit=("SET LOCAL jit = off",),
         )
-    return Features(name=vendor, rebuilt_tables_lose_spatial_index=vendor == "sqlite")
+    return Features(name=vendor)
 
 
 # SQLite's primary result codes for a lock held by another connection beyond the busy timeout, and PostgreSQL's

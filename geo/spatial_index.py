@@ -41,7 +41,7 @@ def missing_indexes(using: str = "default") -> list[tuple[str, str]]:
 def repair_spatial_indexes(using: str = "default", **kwargs) -> list[tuple[str, str]]:
     """Rebuild the disabled spatial indexes (a ``post_migrate`` receiver); the (table, column) pairs rebuilt."""
     connection = connections[using]
-    if not features(connection).rebuilt_tables_lose_spatial_index:
+    if features(connection).spatial_index_survives_rebuild:
         return []
     repaired = missing_indexes(using)
     with connection.cursor() as cursor:

@@ -359,7 +359,9 @@ class FindingSerializer(serializers.ModelSerializer):
     problem_type_name = serializers.CharField(source="problem_type.display_name", read_only=True)
     location = LonLatSerializer(read_only=True)
     jurisdiction_code = serializers.CharField(source="jurisdiction.code", read_only=True)
-    routed_unit_name = serializers.CharField(source="routed_unit.display_name", read_only=True, default=None)
+    routed_unit_name = serializers.CharField(
+        source="routed_unit.display_name", read_only=True, default=None, allow_null=True
+    )
     hotspot = serializers.IntegerField(source="inspection.hotspot_id", read_only=True, allow_null=True)
     photos = PhotoSerializer(many=True, read_only=True)
 
@@ -391,7 +393,7 @@ class InspectionSerializer(serializers.ModelSerializer):
     location = LonLatSerializer(read_only=True)
     position = serializers.SerializerMethodField()
     findings = FindingSerializer(many=True, read_only=True)
-    hotspot_name = serializers.CharField(source="hotspot.name", read_only=True, default=None)
+    hotspot_name = serializers.CharField(source="hotspot.name", read_only=True, default=None, allow_null=True)
     campaign = serializers.IntegerField(source="phase.campaign_id", read_only=True)
     score = serializers.SerializerMethodField(
         help_text="max(0, 100 − deduction); null for answers without a checklist version (not scored)."
