@@ -2,7 +2,6 @@
 end; each case runs in its own savepoint (pytest-django's per-test transaction nests inside), so a case sees the
 scene exactly as built. Its media files live in a folder of the module's own, listed before and after each case."""
 
-import datetime as dt
 import io
 import uuid
 from types import SimpleNamespace
@@ -10,42 +9,14 @@ from types import SimpleNamespace
 import pytest
 from django.db import transaction
 from django.test import override_settings
-from django.utils import timezone
 
 from inspections.evidence.uploads import Chunk, ContentRange, photo_chunk_append
 from inspections.models import PhotoRole
 from inspections.rectification.tasks import MoveInput, task_transition
 from tests.conftest import make_world as build_world
 from tests.factories import running_phase
-from tests.inspections.conftest import photo_bytes
+from tests.inspections.conftest import inspection_body, photo_bytes
 from tests.inspections.task_builders import make_task, photo
-
-
-def inspection_payload(world, phase):
-    """A valid body of `POST /api/inspections/` (a finding at the east stall), with overrides."""
-
-    def make(**overrides):
-        body = {
-            "id": str(uuid.uuid4()),
-            "hotspot": world.stall.pk,
-            "phase": phase.pk,
-            "started_at": (timezone.now() - dt.timedelta(minutes=30)).isoformat(),
-            "ended_at": timezone.now().isoformat(),
-            "position": {"lon": 116.2301, "lat": 39.8451, "accuracy": 8},
-            "answers": {"clean": "no"},
-            "findings": [
-                {
-                    "id": str(uuid.uuid4()),
-                    "problem_type": "street_vending",
-                    "severity": "major",
-                    "description": "占道经营，摊位侵占人行道",
-                }
-            ],
-        }
-        body.update(overrides)
-        return body
-
-    return make
 
 
 def build_scene():
@@ -82,7 +53,7 @@ def build_scene():
         finding=finding,
         photo=stored,
         half=SimpleNamespace(id=half, data=data),
-        inspection_payload=inspection_payload(world, phase),
+        inspection_payload=inspection_body(world, phase),
     )
 
 

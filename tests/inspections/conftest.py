@@ -30,8 +30,9 @@ def briefed(world, phase):
     return build_briefed(world, phase)
 
 
-@pytest.fixture
-def inspection_payload(world, phase):
+def inspection_body(world, phase):
+    """A valid body of `POST /api/inspections/` (a finding at the east stall), with overrides."""
+
     def make(**overrides):
         body = {
             "id": str(uuid.uuid4()),
@@ -54,6 +55,11 @@ def inspection_payload(world, phase):
         return body
 
     return make
+
+
+@pytest.fixture
+def inspection_payload(world, phase):
+    return inspection_body(world, phase)
 
 
 def photo_bytes(*, lat=39.8451, lon=116.2301, hours_ago=1.0, seed=1, size=(800, 600), fmt="JPEG") -> bytes:
