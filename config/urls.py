@@ -38,6 +38,7 @@ urlpatterns = [
     path("api/auth/token/", TokenObtainView.as_view(), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("tiles/", include(geo_api.tile_urlpatterns)),
     path("api/", include(geo_api.urlpatterns)),
     path("api/", include(inspections_api.urlpatterns)),
     path("api/", include(mobile_forms_api.urlpatterns)),

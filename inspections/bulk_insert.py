@@ -13,7 +13,8 @@ Declared per backend (`geo.backends.features`):
 - elsewhere (SpatiaLite): `bulk_create` itself.
 
 Either way a row whose primary key is taken raises IntegrityError (nothing is skipped silently), no signals are
-sent, and the instances are marked as saved, as `bulk_create` does.
+sent, and the instances are marked as saved, as `bulk_create` does. Since no signal tells the map, the model's
+cached layer tiles are invalidated here (`geo.layers.sources_changed`).
 """
 
 import uuid
@@ -26,6 +27,7 @@ from django.db.models import Model
 from django.db.models.fields import AutoFieldMixin, Field
 
 from geo.backends import features
+from geo.layers import sources_changed
 
 
 def insert_new(
@@ -39,6 +41,11 @@ def insert_new(
     if not objs:
         return
     alias = router.db_for_write(model)
+    _insert(model, objs, alias, known_ewkb)
+    sources_changed(model, using=alias)
+
+
+def _insert(model: type[Model], objs: list[Model], alias: str, known_ewkb) -> None:
     connection = connections[alias]
     fields = list(model._meta.concrete_fields)
     unnest = features(connection).unnest_insert

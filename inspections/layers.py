@@ -251,7 +251,7 @@ TASKS = Layer(
     legend=TASK_LEGEND,
     time_field="registered_at",
     weight=lambda: severity_weight("finding__"),
-    sources=("inspections.Task", "inspections.TaskEvent"),
+    sources=("inspections.Task", "inspections.TaskEvent", "inspections.Finding", "inspections.ProblemType"),
     visible=can_view_tasks,  # whom the task pages refuse (volunteers) get 403, not an empty layer
     figures=task_figures,
     rates=TASK_RATES,
@@ -269,7 +269,7 @@ FINDINGS = Layer(
     legend=SEVERITY_LEGEND,
     time_field="created_at",
     weight=severity_weight,
-    sources=("inspections.Finding", "inspections.Task"),
+    sources=("inspections.Finding", "inspections.Task", "inspections.ProblemType"),
     visible=can_view_map,
 )
 
@@ -284,7 +284,7 @@ HOTSPOTS = Layer(
     style="state",
     legend=HOTSPOT_STATE_LEGEND,
     time_field="created_at",
-    sources=("geo.Hotspot", "inspections.Task", "inspections.Inspection"),
+    sources=("geo.Hotspot", "geo.HotspotCategory", "inspections.Task", "inspections.Inspection"),
     visible=can_view_map,
 )
 

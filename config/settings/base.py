@@ -232,6 +232,9 @@ ROUTING_HOTSPOT_RADIUS_M = float(os.environ.get("ROUTING_HOTSPOT_RADIUS_M", "50"
 # The map: the most features one GeoJSON answer of a layer carries (more: the answer says "truncated"; the map
 # switches to vector tiles).
 LAYER_GEOJSON_MAX_FEATURES = int(os.environ.get("LAYER_GEOJSON_MAX_FEATURES", "20000"))
+# How long a browser may keep a vector tile (Cache-Control: private, max-age) and the server's cache holds it: a task
+# turns overdue without any write, so no tile is drawn from data older than this.
+LAYER_TILES_MAX_AGE = int(os.environ.get("LAYER_TILES_MAX_AGE", "60"))
 
 # Findings and photos.
 DUPLICATE_FINDING_RADIUS_M = float(os.environ.get("DUPLICATE_FINDING_RADIUS_M", "50"))

@@ -5,6 +5,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from geo.api.filters import MAX_ID, IdFilter, parse_bbox
-from geo.layers import LayerFilterError, LayerNotFound, all_layers, get_layer, layers_for
+from geo.layers import Layer, LayerFilterError, LayerNotFound, all_layers, get_layer, layers_for
 from geo.layers.geojson import feature_query, stream_collection
 
 GEOJSON_MEDIA_TYPE = "application/geo+json"
@@ -223,19 +224,32 @@ class LayerGeoJSONView(APIView):
         },
     )
     def get(self, request, layer):
-        try:
-            found = get_layer(layer)
-        except LayerNotFound:
-            raise NotFound(_("There is no map layer named “%(name)s”.") % {"name": layer}) from None
-        if not found.visible(request.user):
-            raise PermissionDenied(_("Your role cannot open the map layer “%(layer)s”.") % {"layer": found.label})
+        found = open_layer(request, layer)
         values, errors = query_errors(request.query_params)
-        errors.update(other_layers_filter_errors(found, request.query_params))
-        try:
-            rows = found.queryset(request.user, request.query_params)
-        except LayerFilterError as error:
-            errors = {**error.errors, **errors}
-        if errors:
-            raise ValidationError(errors)
+        rows = layer_rows(request, found, errors)
         query = feature_query(found, rows, limit=values["limit"], bbox=values["bbox"])
         return StreamingHttpResponse(stream_collection(query), content_type=GEOJSON_MEDIA_TYPE)
+
+
+def open_layer(request, name: str) -> Layer:
+    """The layer of that name if the caller may open it: 404 for no such layer, 403 for one their role may not."""
+    try:
+        found = get_layer(name)
+    except LayerNotFound:
+        raise NotFound(_("There is no map layer named “%(name)s”.") % {"name": name}) from None
+    if not found.visible(request.user):
+        raise PermissionDenied(_("Your role cannot open the map layer “%(layer)s”.") % {"layer": found.label})
+    return found
+
+
+def layer_rows(request, layer: Layer, errors: dict) -> QuerySet:
+    """The caller's rows of ``layer`` through its filters; a 400 naming every refused parameter, those in ``errors``
+    (the view's own: bbox, limit, z/x/y …) included."""
+    errors = {**errors, **other_layers_filter_errors(layer, request.query_params)}
+    try:
+        rows = layer.queryset(request.user, request.query_params)
+    except LayerFilterError as error:
+        errors = {**error.errors, **errors}
+    if errors:
+        raise ValidationError(errors)
+    return rows

@@ -11,6 +11,7 @@ from geo.layers.registry import (
     layers_for,
     register,
 )
+from geo.layers.versions import sources_changed
 
 __all__ = [
     "Layer",
@@ -22,4 +23,5 @@ __all__ = [
     "get_layer",
     "layers_for",
     "register",
+    "sources_changed",
 ]

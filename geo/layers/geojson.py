@@ -56,7 +56,7 @@ def feature_query(layer: Layer, rows: QuerySet, *, limit: int, bbox: Polygon | N
         return FeatureQuery("", (), limit, values.db)
     dialect = POSTGIS if features(connection).geojson_in_db else JSON1
     quote = connection.ops.quote_name
-    fields = {alias: _value_field(values.query.annotations[alias]) for alias in columns}
+    fields = {alias: value_field(values.query.annotations[alias]) for alias in columns}
     properties = [
         (alias.removeprefix(PROPERTY_PREFIX), dialect.value(f"{ROW}.{quote(alias)}", field))
         for alias, field in fields.items()
@@ -98,7 +98,7 @@ def stream_collection(query: FeatureQuery) -> Iterator[bytes]:
     yield b'],"numberReturned":%d,"truncated":%s}' % (returned, b"true" if truncated else b"false")
 
 
-def _value_field(expression) -> models.Field:
+def value_field(expression) -> models.Field:
     """The model field whose database type a selected value has (a foreign key: the field it points to)."""
     field = expression.output_field
     while field.is_relation and getattr(field, "target_field", None) is not None:

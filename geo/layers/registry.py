@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from django.db.models import Expression, F, Q, QuerySet
 from django.utils.functional import Promise
 
+from geo.layers.versions import watch
+
 
 @dataclass(frozen=True)
 class LegendEntry:
@@ -111,7 +113,9 @@ _layers: dict[str, Layer] = {}
 
 
 def register(layer: Layer) -> None:
-    """Add a layer; registering the same name again (``ready()`` may run twice in tests) replaces it."""
+    """Add a layer; registering the same name again (``ready()`` may run twice in tests) replaces it. Writes to its
+    ``sources`` invalidate its cached tiles from now on."""
+    watch(layer.sources)
     _layers[layer.name] = layer
 
 

@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_volunteer
+from geo.layers import sources_changed
 from geo.models import Unit
 from geo.routing import known_ewkb
 from inspections.bulk_insert import insert_new
@@ -455,6 +456,7 @@ def _apply(
     task.save()
     if move.target in (TaskStatus.CLOSED, TaskStatus.VOID):
         Finding.objects.filter(pk=task.finding_id).update(is_open=False)
+        sources_changed(Finding)  # update() sends no signal; the findings layer draws is_open
     event = TaskEvent.objects.create(
         task=task,
         client_id=data.client_id,
