@@ -12,6 +12,7 @@ answer that shows and changes nothing of A's (a list of their own, a sync batch 
 
 import datetime as dt
 import io
+import math
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,6 +78,14 @@ def _get(scene, dotted):
 def _at(template, **names):
     """A URL from a template whose {name} are filled with the scene's objects' primary keys."""
     return lambda s: template.format(**{key: _get(s, dotted).pk for key, dotted in names.items()})
+
+
+def _tile(layer: str) -> Callable:
+    """The z12 tile holding the scene (all of community A's places), as /tiles/<layer>/<z>/<x>/<y>.pbf."""
+    z, lon, lat = 12, 116.21, 39.845
+    x = int((lon + 180.0) / 360.0 * 2**z)
+    y = int((1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0 * 2**z)
+    return lambda s: f"/tiles/{layer}/{z}/{x}/{y}.pbf"
 
 
 def _day(offset: int) -> str:
@@ -249,6 +258,35 @@ RULES: list[Rule] = [
         SIGNED_IN,
         url=lambda s: "/api/layers/hotspots.geojson",
         listed=_pk("hotspot"),
+        others_answered=True,
+        variant="hotspots",
+    ),
+    # A tile holds the ids of tasks and findings as the text property "id"; a hotspot's id is the feature id (a
+    # number), so its name is what the tile shows.
+    Rule(
+        "GET",
+        "/tiles/{layer}/{z}/{x}/{y}.pbf",
+        TASK_PEOPLE,
+        url=_tile("tasks"),
+        listed=_pk("task"),
+        others_answered=True,
+        variant="tasks",
+    ),
+    Rule(
+        "GET",
+        "/tiles/{layer}/{z}/{x}/{y}.pbf",
+        FIELD | {"rectifier"},
+        url=_tile("findings"),
+        listed=_pk("finding"),
+        others_answered=True,
+        variant="findings",
+    ),
+    Rule(
+        "GET",
+        "/tiles/{layer}/{z}/{x}/{y}.pbf",
+        SIGNED_IN,
+        url=_tile("hotspots"),
+        listed=lambda s: s.hotspot.name,
         others_answered=True,
         variant="hotspots",
     ),
