@@ -103,10 +103,11 @@ def render_tile(layer: Layer, rows: QuerySet, tile: Tile) -> bytes:
     west, south, east, north = tile.lonlat_bounds(BUFFER)
     box = Polygon.from_bbox((west, south, east, north))
     box.srid = 4326
-    rows = rows.filter(**{f"{layer.geometry}__intersects": box}).order_by()
     if features(connections[rows.db]).mvt:
-        return _postgis_tile(layer, rows, tile)
-    return _portable_tile(layer, rows, tile)
+        # The bounding boxes overlapping the tile's (the spatial index answers it alone): ST_AsMVTGeom clips each
+        # geometry to the buffer and drops what falls outside, so the exact ST_Intersects test is work done twice.
+        return _postgis_tile(layer, rows.filter(**{f"{layer.geometry}__bboverlaps": box}).order_by(), tile)
+    return _portable_tile(layer, rows.filter(**{f"{layer.geometry}__intersects": box}).order_by(), tile)
 
 
 def _integer_pk(rows: QuerySet) -> bool:
