@@ -192,8 +192,8 @@ Chunks are at most 8 MiB (setting `PHOTO_CHUNK_MAX_BYTES`); the total must respe
 `HEAD` on the same URL answers 200 with `Upload-Offset: <bytes received>` and `Upload-Length: <total>` (both the
 whole size for a stored photo): send the rest from that offset. When nothing was received yet under this id (by
 you), it answers 200 with `Upload-Offset: 0` and no `Upload-Length`: start from the first byte (not an error
-status, which browsers would log before every upload). An id another person uploads under answers 404. Unfinished uploads are removed after 24 h
-(`manage.py purge_photo_uploads`)."""
+status, which browsers would log before every upload). An id another person uploads under answers 404.
+Unfinished uploads are removed after 24 h (`manage.py purge_photo_uploads`)."""
 
 
 class PhotoView(APIView):
