@@ -15,7 +15,7 @@
 import * as store from "./db.js";
 import { Status, TASK_MOVE, photosWaiting } from "./sync.js";
 import { getJson, listOf, SessionExpired } from "./api.js";
-import { h, fill, replace, icon, cameraButton, formatDistance, formatTime, toast, confirmDialog, formDialog, photoViewer } from "./ui.js";
+import { h, fill, replace, icon, cameraButton, formatDistance, formatTime, toast, confirmDialog, formDialog, photoViewer, plural } from "./ui.js";
 import { distanceM, currentPosition, reasonOf } from "./geo.js";
 
 const POSITION_FRESH_MS = 60_000;
@@ -670,7 +670,7 @@ export class TaskBoard {
     if (asked.length) {
       const required = asked.filter((field) => field.required);
       const values = await formDialog({
-        title: fields.photos ? fill(t.submitTitle, { n: fields.photos.length }) : move.label,
+        title: fields.photos ? plural(t.submitTitle, fields.photos.length, this.lang) : move.label,
         fields: asked.map((field) => ({
           name: field.name,
           label: field.label,
