@@ -27,6 +27,7 @@ from inspections.models import TaskStatus
 from inspections.permissions import can_submit_inspection
 from inspections.rectification.geofence import geofence_radius_m
 from inspections.rectification.workflow import MOVES, OPEN, RECORD_LABELS, WITH_UNIT, Actor, action_label, move_form
+from mobile_forms.plurals import plural_texts
 
 SCOPE = "/m/"
 THEME_COLOR = "#b42318"
@@ -186,6 +187,7 @@ def app(request):
             "config": config,
             "app_module": _module_url("mobile/js/app.js"),
             "languages": settings.LANGUAGES,
+            "plurals": plural_texts(),
         },
     )
     # The service worker decides what is reused; the browser's HTTP cache must not keep one person's shell.

@@ -29,6 +29,7 @@ from inspections.evidence.uploads import (
     parse_content_range,
     photo_chunk_append,
     read_chunk,
+    upload_id_taken,
     upload_offset,
 )
 from inspections.models import Campaign, Photo, PhotoRole, ProblemType
@@ -188,9 +189,11 @@ acknowledged again and never appended twice; one starting later is refused with 
 processed exactly as in multipart mode: 201 with the photo, and 200 with the same photo for any chunk sent again.
 Chunks are at most 8 MiB (setting `PHOTO_CHUNK_MAX_BYTES`); the total must respect the photo size limit.
 
-`HEAD` on the same URL answers 200 with `Upload-Offset: <bytes received>` (the total for a stored photo), or 404
-when nothing was received: send the rest from that offset. Unfinished uploads are removed after 24 h
-(`manage.py purge_photo_uploads`)."""
+`HEAD` on the same URL answers 200 with `Upload-Offset: <bytes received>` and `Upload-Length: <total>` (both the
+whole size for a stored photo): send the rest from that offset. When nothing was received yet under this id (by
+you), it answers 200 with `Upload-Offset: 0` and no `Upload-Length`: start from the first byte (not an error
+status, which browsers would log before every upload). An id another person uploads under answers 404.
+Unfinished uploads are removed after 24 h (`manage.py purge_photo_uploads`)."""
 
 
 class PhotoView(APIView):
@@ -207,14 +210,17 @@ class PhotoView(APIView):
         return Response(PhotoSerializer(self._visible(request, pk), context={"request": request}).data)
 
     def head(self, request, pk):
-        """`Upload-Offset`: the bytes received of this photo (the whole size once it is stored), or 404."""
+        """`Upload-Offset`: the bytes received of this photo (the whole size once it is stored), 0 when none yet."""
         photo = photos_for_user(request.user).filter(pk=pk).first()
         if photo is not None:
             received = total = photo.file.size
         else:
             progress = upload_offset(user=request.user, photo_id=pk)
             if progress is None:
-                raise Http404
+                if upload_id_taken(photo_id=pk):
+                    raise Http404  # another person's photo or upload: not yours to resume
+                # Nothing yet is an ordinary answer of the protocol, not an error: start from byte 0.
+                return Response(status=status.HTTP_200_OK, headers={UPLOAD_OFFSET: "0", "Cache-Control": "no-store"})
             received, total = progress
         headers = {UPLOAD_OFFSET: str(received), UPLOAD_LENGTH: str(total), "Cache-Control": "no-store"}
         return Response(status=status.HTTP_200_OK, headers=headers)

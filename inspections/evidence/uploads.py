@@ -234,6 +234,11 @@ def upload_offset(*, user, photo_id: uuid.UUID) -> tuple[int, int] | None:
     return tuple(row) if row is not None else None
 
 
+def upload_id_taken(*, photo_id: uuid.UUID) -> bool:
+    """Whether anyone stored a photo or started an upload under `photo_id`."""
+    return Photo.objects.filter(pk=photo_id).exists() or PhotoUploadSession.objects.filter(pk=photo_id).exists()
+
+
 def photo_uploads_purge(*, older_than: timedelta = DEFAULT_PURGE_AGE, now=None) -> PurgeResult:
     """Remove uploads in progress that received nothing for `older_than`, and staged files nobody refers to."""
     cutoff = (now or timezone.now()) - older_than

@@ -374,7 +374,13 @@ def _check_and_apply_rules(
         task.checked_in_at = made
         return {}
     if action == Action.SUBMIT:
-        return _check_after_photos(task, photos)
+        checked = _check_after_photos(task, photos)
+        if task.checked_in_at is None:
+            # A fix needs no separate check-in: an after-photo taken inside the site is the stronger proof of
+            # presence, so the arrival is recorded from it (the task's "arrived on site" is never left empty).
+            task.checked_in_at = made
+            checked["arrival"] = "after_photo"
+        return checked
     if action == Action.VERIFY:
         task.verified_at = made
     elif action == Action.REJECT:

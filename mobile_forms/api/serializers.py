@@ -32,6 +32,18 @@ class QuestionSerializer(serializers.Serializer):
     )
     choices = ChoiceSerializer(many=True)
     deduction = serializers.FloatField(allow_null=True, help_text="Points lost when the item fails.")
+    problem_type = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The problem type code of the finding a failed item opens (empty: the inspector chooses).",
+    )
+    severity = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The severity of that finding: minor, major or severe (empty: the problem type's default).",
+    )
 
 
 class ChecklistVersionSerializer(serializers.ModelSerializer):

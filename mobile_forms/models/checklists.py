@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from inspections.models import PhaseKind
-from mobile_forms.models.questions import question_problems
+from inspections.models import PhaseKind, ProblemType
+from mobile_forms.models.questions import problem_type_codes, question_problems
 
 
 class Checklist(models.Model):
@@ -54,7 +54,15 @@ class ChecklistVersion(models.Model):
     label = models.CharField(_("label"), max_length=40, blank=True, help_text=_("For people, e.g. 2026.1."))
     title = models.CharField(_("title"), max_length=200)
     title_en = models.CharField(_("English title"), max_length=200, blank=True)
-    questions = models.JSONField(_("questions"), default=list, blank=True)
+    questions = models.JSONField(
+        _("questions"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "A scored question may name the problem type and severity of the finding its failure opens "
+            "(keys problem_type and severity)."
+        ),
+    )
     source = models.CharField(_("source"), max_length=200, blank=True, help_text=_("Where the questions came from."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
@@ -110,6 +118,21 @@ class ChecklistVersion(models.Model):
         problems = question_problems(self.questions)
         if problems:
             raise ValidationError({"questions": [describe_problem(self.questions, *problem) for problem in problems]})
+        unknown = sorted(problem_type_codes(self.questions) - set(_active_problem_types()))
+        if unknown:
+            raise ValidationError(
+                {
+                    "questions": _(
+                        "No active problem type has the code %(codes)s: a failed item must open a finding "
+                        "of a known type."
+                    )
+                    % {"codes": ", ".join(unknown)}
+                }
+            )
+
+
+def _active_problem_types() -> list[str]:
+    return list(ProblemType.objects.filter(active=True).values_list("code", flat=True))
 
 
 def describe_problem(questions, index: int | None, message: str) -> str:

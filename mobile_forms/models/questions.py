@@ -5,7 +5,11 @@ A version stores its questions as a list of plain dicts, exactly as the API serv
     {"name": "q1", "type": "yes_no", "label": "…", "label_en": "…", "hint": "", "hint_en": "",
      "required": True, "relevant": None | {"question": "q0", "value": "no"},
      "choices": [{"value": "yes", "label": "是", "label_en": "Yes", "fails": False}, …],
-     "deduction": 2.0 | None}
+     "deduction": 2.0 | None,
+     "problem_type": "street_vending", "severity": "major"}   (both optional)
+
+A scored question may name the problem type (a ProblemType code) and the severity of the finding its failure opens:
+on the tablet, failing it opens that finding pre-filled, and the item's photo is the finding's evidence.
 
 The XLSForm importer, the admin and the demo loader all go through `question_problems()`, so the rules live here once.
 """
@@ -16,6 +20,8 @@ import re
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from inspections.models import Severity
 
 
 class QuestionType(models.TextChoices):
@@ -50,7 +56,23 @@ DEFAULT_YES_NO_CHOICES = [
     {"value": NO, "label": "否", "label_en": "No", "fails": True},
 ]
 
-QUESTION_KEYS = ("name", "type", "label", "label_en", "hint", "hint_en", "required", "relevant", "choices", "deduction")
+QUESTION_KEYS = (
+    "name",
+    "type",
+    "label",
+    "label_en",
+    "hint",
+    "hint_en",
+    "required",
+    "relevant",
+    "choices",
+    "deduction",
+    "problem_type",
+    "severity",
+)
+# The finding a failed item opens: a problem type code and a severity (both optional keys of a question).
+PROBLEM_TYPE_RE = re.compile(r"^[-a-zA-Z0-9_]{1,40}$")
+SEVERITIES = tuple(Severity.values)
 CHOICE_KEYS = ("value", "label", "label_en", "fails")
 
 
@@ -142,6 +164,35 @@ def _deduction_problems(kind: str, deduction, choices) -> list[str]:
     return []
 
 
+def _finding_problems(kind: str, problem_type, severity) -> list[str]:
+    """The finding a failed item opens: only a scored question fails, and a severity goes with a problem type."""
+    problem_type = "" if problem_type is None else problem_type
+    severity = "" if severity is None else severity
+    if not problem_type and not severity:
+        return []
+    if kind not in SCORED:
+        return [_("Only yes/no and select questions open a finding when they fail.")]
+    problems = []
+    if not isinstance(problem_type, str) or (problem_type and not PROBLEM_TYPE_RE.match(problem_type)):
+        problems.append(_("The problem type is the code of a problem type (letters, digits, - and _)."))
+    elif not problem_type:
+        problems.append(_("A severity needs the problem type of the finding."))
+    if severity not in ("", *SEVERITIES):
+        problems.append(_("The severity is one of %(values)s.") % {"values": ", ".join(SEVERITIES)})
+    return problems
+
+
+def problem_type_codes(questions) -> set[str]:
+    """The problem type codes a question list names (for checking that they exist)."""
+    if not isinstance(questions, list):
+        return set()
+    return {
+        item["problem_type"]
+        for item in questions
+        if isinstance(item, dict) and isinstance(item.get("problem_type"), str) and item["problem_type"]
+    }
+
+
 def _relevant_problems(relevant, earlier: dict[str, dict]) -> list[str]:
     if relevant is None:
         return []
@@ -201,6 +252,7 @@ def question_problems(questions) -> list[tuple[int | None, str]]:
         own += _choice_problems(kind, item.get("choices", []))
         own += _deduction_problems(kind, item.get("deduction"), item.get("choices"))
         own += _relevant_problems(item.get("relevant"), earlier)
+        own += _finding_problems(kind, item.get("problem_type"), item.get("severity"))
         problems += [(index, message) for message in own]
         if isinstance(name, str) and name not in earlier:
             earlier[name] = item

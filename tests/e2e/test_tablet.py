@@ -193,7 +193,7 @@ def test_an_inspection_filled_offline_survives_a_reload_and_arrives_once_with_it
     assert inspection.phase == field_day["phase"]
     assert inspection.position is not None and inspection.position_accuracy_m == pytest.approx(8)
     assert inspection.checklist_version is not None  # answered with the demo checklist of its category
-    finding = Finding.objects.get(inspection=inspection)
+    finding = Finding.objects.get(inspection=inspection, description__startswith="垃圾桶满溢")
     photo = Photo.objects.get(finding=finding)
     assert stored_original(photo) == evidence
     overview_photo = Photo.objects.get(inspection=inspection, finding=None)  # the checklist's photo question
@@ -240,7 +240,7 @@ def test_a_photo_upload_cut_off_halfway_resumes_where_it_stopped(page, field_day
     expect(photo_row).to_have_attribute("data-status", "retry")
     expect(photo_row.locator("progress")).to_be_visible()
     inspection = Inspection.objects.get(hotspot=hotspot)
-    finding = Finding.objects.get(inspection=inspection)
+    finding = Finding.objects.get(inspection=inspection, description__startswith="垃圾桶满溢")
     assert not Photo.objects.filter(finding=finding).exists()
     assert PhotoUploadSession.objects.get(finding=finding).received == CHUNK
 

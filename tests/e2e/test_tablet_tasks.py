@@ -182,7 +182,7 @@ def test_a_rectifier_fixes_a_task_offline_it_arrives_once_and_a_manager_verifies
     page.locator("[data-testid=form-dialog] textarea").fill("垃圾已清运，地面已冲洗")
     page.locator("[data-testid=dialog-confirm]").click()
     expect(detail).to_have_attribute("data-status", "submitted")
-    expect(detail.locator("[data-testid=no-moves]")).to_be_visible()
+    expect(detail.locator("[data-testid=no-moves]")).to_contain_text("等待创建办核查")  # what happens next
     assert page.locator("body").get_attribute("data-outbox-count") == "3"  # check-in, photo, submit
 
     # Reloaded without a connection: the task, its before-photo and the queued work are all still there.

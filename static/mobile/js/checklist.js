@@ -4,16 +4,22 @@
  * text; date "YYYY-MM-DD"; photo "<photo uuid>"; geopoint {lon, lat, accuracy}; note takes none.
  * A question whose condition ("relevant") is not met is hidden and its answer is not sent, as the server expects
  * (the rules themselves are in conditions.js).
+ *
+ * A failed item that names a problem type opens its finding (context.onItem) and shows it under the question
+ * (context.drawItem), with the camera for the item's photo, which is the finding's evidence.
  */
-import { h, fill, replace, icon } from "./ui.js";
-import { NO, YES, applicableAnswers, deduction, fails, unanswered, visibleNames } from "./conditions.js";
+import { h, fill, plural, replace, icon } from "./ui.js";
+import { NO, YES, applicableAnswers, compliantRest, deduction, fails, itemFinding, unanswered, visibleNames } from "./conditions.js";
 
 export class ChecklistForm {
   constructor(checklist, answers, context) {
     this.checklist = checklist;
     this.answers = { ...(answers || {}) };
-    this.context = context; // {lang, t, photoUrl(id), addPhoto(file, name) → id, removePhoto(id), position(), onChange()}
+    // {lang, t, photoUrl(id), addPhoto(file, name) → id, removePhoto(id), position(), onChange(),
+    //  onItem(question, finding | null), drawItem(question, box), sharedPhoto(id) → bool}
+    this.context = context;
     this.blocks = new Map();
+    this.element = null;
   }
 
   text(object, field) {
@@ -42,6 +48,47 @@ export class ChecklistForm {
     if (block) block.classList.remove("has-error");
     this.refresh();
     this.context.onChange(this.answers);
+    const question = this.checklist.questions.find((item) => item.name === name);
+    if (question && question.problem_type && this.context.onItem) {
+      this.context.onItem(question, itemFinding(question, this.answers[name]));
+      this.drawItem(question);
+    }
+  }
+
+  /* Every unanswered item that applies marked compliant (one tap for the items that passed). */
+  fillCompliant() {
+    this.answers = compliantRest(this.checklist.questions, this.answers);
+    this.context.onChange(this.answers);
+    this.rerender();
+  }
+
+  /* An answer given from outside the form (a failed item's photo standing in for the overview photo). */
+  setAnswer(name, value) {
+    if (unanswered(value)) delete this.answers[name];
+    else this.answers[name] = value;
+    this.context.onChange(this.answers);
+    this.rerender();
+  }
+
+  /* A photo removed elsewhere no longer answers any question. */
+  forgetPhoto(photoId) {
+    const names = Object.keys(this.answers).filter((name) => this.answers[name] === photoId);
+    if (!names.length) return;
+    for (const name of names) delete this.answers[name];
+    this.context.onChange(this.answers);
+    this.rerender();
+  }
+
+  rerender() {
+    const old = this.element;
+    const fresh = this.render();
+    if (old && old.isConnected) old.replaceWith(fresh);
+  }
+
+  drawItem(question) {
+    const block = this.blocks.get(question.name);
+    const box = block && block.querySelector(".item-finding");
+    if (box && this.context.drawItem) this.context.drawItem(question, box);
   }
 
   refresh() {
@@ -62,7 +109,7 @@ export class ChecklistForm {
     const total = document.getElementById("deduction-total");
     if (total) {
       const points = this.deduction();
-      total.textContent = points ? fill(this.context.t.pointsLost, { n: points.toLocaleString(this.context.lang) }) : "";
+      total.textContent = points ? plural(this.context.t.pointsLost, points, this.context.lang) : "";
     }
   }
 
@@ -106,16 +153,19 @@ export class ChecklistForm {
             question.required && question.type !== "note" ? h("span", { class: "required", title: t.required }, " *") : null,
           ),
           question.deduction
-            ? h("span", { class: "deduction", hidden: true }, fill(t.deduct, { n: question.deduction.toLocaleString(this.context.lang) }))
+            ? h("span", { class: "deduction", hidden: true }, plural(t.deduct, question.deduction, this.context.lang))
             : null,
         ),
         hint ? h("p", { class: "question-hint" }, hint) : null,
         this.control(question, id),
+        question.problem_type ? h("div", { class: "item-finding", "data-item-finding": question.name }) : null,
         h("p", { class: "question-error" }, t.answerRequired),
       );
       this.blocks.set(question.name, block);
       form.append(block);
+      if (question.problem_type) this.drawItem(question);
     });
+    this.element = form;
     this.refresh();
     return form;
   }
@@ -250,6 +300,9 @@ export class ChecklistForm {
     const draw = () => {
       replace(box);
       const photoId = this.answers[question.name];
+      if (photoId && this.context.sharedPhoto && this.context.sharedPhoto(photoId)) {
+        box.append(h("p", { class: "question-hint", "data-testid": "photo-stands-in" }, t.photoStandsIn));
+      }
       if (photoId) {
         box.append(
           h(

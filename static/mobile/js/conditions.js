@@ -77,3 +77,36 @@ export function checklistFor(checklists, category, phaseKind) {
   });
   return candidates[0] || null;
 }
+
+/* The finding a failed item opens: {problem_type, severity} when the answer fails a question that names a problem
+ * type, else null. */
+export function itemFinding(question, value) {
+  if (!question.problem_type || unanswered(value) || !fails(question, value)) return null;
+  return { problem_type: question.problem_type, severity: question.severity || "" };
+}
+
+/* The answers with every unanswered item that applies marked compliant: a yes/no "yes", a select_one its only
+ * option that does not fail. Follow-ups open only on a failing answer, so nothing new becomes required. */
+export function compliantRest(questions, answers) {
+  const result = { ...answers };
+  const applicable = {};
+  for (const question of questions) {
+    if (question.type === "note" || !conditionMet(question, applicable)) continue;
+    if (unanswered(result[question.name])) {
+      if (question.type === "yes_no") result[question.name] = true;
+      else if (question.type === "select_one") {
+        const passing = (question.choices || []).filter((choice) => !choice.fails);
+        if (passing.length === 1 && (question.choices || []).length > 1) result[question.name] = passing[0].value;
+      }
+    }
+    if (!unanswered(result[question.name])) applicable[question.name] = result[question.name];
+  }
+  return result;
+}
+
+/* The photo question a failed item's photo answers when it has none yet (the overview photo), or null. */
+export function photoStandIn(questions, answers) {
+  const visible = visibleNames(questions, answers);
+  const question = questions.find((item) => item.type === "photo" && visible.has(item.name) && unanswered(answers[item.name]));
+  return question ? question.name : null;
+}

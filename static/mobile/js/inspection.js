@@ -5,11 +5,11 @@ import * as store from "./db.js";
 import { Status } from "./queue.js";
 import { ChecklistForm } from "./checklist.js";
 import { checklistFor } from "./conditions.js";
-import { h, fill, replace, icon, formatTime, toast, confirmDialog } from "./ui.js";
+import { h, fill, replace, icon, formatTime, toast, confirmDialog, plural } from "./ui.js";
 import { currentPosition, reasonOf } from "./geo.js";
 import { config, lang, name, state, t } from "./state.js";
 import { addPhoto, closeForm, photoUrl, removePhoto, saveNow, scheduleSave } from "./draft.js";
-import { addFinding, renderFindings } from "./findings.js";
+import { addFinding, drawItem, findingHolds, itemChanged, renderFindings } from "./findings.js";
 import { choosePhase } from "./hotspots.js";
 import { refreshOutbox, requestSync } from "./outbox.js";
 
@@ -107,7 +107,11 @@ export async function openInspection(id) {
       t,
       photoUrl,
       addPhoto,
-      removePhoto,
+      // A photo a finding holds stays when a question lets go of it.
+      removePhoto: (photoId) => findingHolds(photoId) || removePhoto(photoId),
+      sharedPhoto: findingHolds,
+      onItem: itemChanged,
+      drawItem,
       position: async () => {
         try {
           return await currentPosition();
@@ -125,6 +129,12 @@ export async function openInspection(id) {
       { class: "card" },
       h("h2", {}, name(draft.checklist), draft.checklist.label ? h("span", { class: "version" }, draft.checklist.label) : null),
       state.form.checklist.render(),
+      h(
+        "button",
+        { type: "button", class: "button secondary block", "data-testid": "rest-compliant", onclick: () => state.form.checklist.fillCompliant() },
+        icon("check", "icon inline"),
+        t.restCompliant,
+      ),
     );
   } else {
     checklistBox = h("section", { class: "card" }, h("h2", {}, t.checklist), h("p", { class: "notice" }, t.noChecklistHere));
@@ -187,7 +197,7 @@ async function submitInspection() {
   if (missing.length || untyped.length) {
     const first = document.querySelector(".has-error");
     if (first) first.scrollIntoView({ behavior: "smooth", block: "center" });
-    toast(missing.length ? fill(t.missingAnswers, { n: missing.length }) : t.chooseProblemType, "warn");
+    toast(missing.length ? plural(t.missingAnswers, missing.length, lang) : t.chooseProblemType, "warn");
     return;
   }
   const now = new Date().toISOString();

@@ -6,7 +6,7 @@ import * as store from "./db.js";
 import { runSync, nextAttemptAt } from "./sync.js";
 import { byOutboxOrder, isHeld, Status, TASK_MOVE } from "./queue.js";
 import { probeSession } from "./api.js";
-import { h, fill, replace, icon, formatBytes, formatTime, localDate, toast, confirmDialog } from "./ui.js";
+import { h, fill, replace, icon, formatBytes, formatTime, localDate, toast, confirmDialog, plural } from "./ui.js";
 import { config, lang, state, t } from "./state.js";
 import { drawMapData } from "./map.js";
 import { renderCurrent } from "./router.js";
@@ -47,10 +47,10 @@ export async function requestSync({ force = false, manual = false } = {}) {
   if (summary && summary.offline) await registerBackgroundSync();
   if (summary && manual && !summary.busy) {
     if (summary.offline) toast(t.offlineWillSend, "warn");
-    else if (summary.refused) toast(fill(t.someRefused, { n: summary.refused }), "warn");
-    else if (summary.sent) toast(fill(t.sentCount, { n: summary.sent }), "ok");
+    else if (summary.refused) toast(plural(t.someRefused, summary.refused, lang), "warn");
+    else if (summary.sent) toast(plural(t.sentCount, summary.sent, lang), "ok");
   } else if (state.board && summary && summary.refused) {
-    toast(fill(t.someRefused, { n: summary.refused }), "warn");
+    toast(plural(t.someRefused, summary.refused, lang), "warn");
   }
   await refreshOutbox();
   if (state.board && summary && (summary.sent || summary.refused)) await state.board.refresh();
@@ -136,7 +136,7 @@ function outboxRow(item, waiting, mine) {
   const kindLabel = kindLabelOf(item);
   const extra = [];
   if (item.kind === "photo" && item.size) extra.push(formatBytes(item.size, lang));
-  if (item.details && item.details.findings) extra.push(fill(t.nFindings, { n: item.details.findings }));
+  if (item.details && item.details.findings) extra.push(plural(t.nFindings, item.details.findings, lang));
   const actions = [];
   if (mine && (item.status === Status.REFUSED || item.status === Status.RETRY)) {
     actions.push(h("button", { type: "button", class: "button secondary small", "data-action": "retry", onclick: () => retryItem(item) }, t.retry));
@@ -217,7 +217,7 @@ export function renderOutbox() {
             ),
           )
         : null,
-      others.length ? h("section", { class: "card" }, h("h2", {}, t.othersHeading), h("p", { class: "muted" }, fill(t.othersHelp, { n: others.length }))) : null,
+      others.length ? h("section", { class: "card" }, h("h2", {}, t.othersHeading), h("p", { class: "muted" }, plural(t.othersHelp, others.length, lang))) : null,
       h(
         "section",
         { class: "card" },
@@ -259,9 +259,9 @@ export async function discardItem(item) {
   const moves = state.board && item.kind === "photo" ? state.board.movesNaming(item.id) : [];
   dependents.push(...moves);
   const message = moves.length
-    ? fill(t.discardPhotoWithMoves, { n: moves.length })
+    ? plural(t.discardPhotoWithMoves, moves.length, lang)
     : dependents.length
-      ? fill(t.discardItemWithPhotos, { n: dependents.length })
+      ? plural(t.discardItemWithPhotos, dependents.length, lang)
       : t.discardItemText;
   const ok = await confirmDialog({
     title: t.discardItemTitle,

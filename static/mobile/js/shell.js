@@ -5,7 +5,7 @@
 import * as store from "./db.js";
 import { CHANNEL, SYNC_TAG } from "./sync.js";
 import { getJson, listOf, SessionExpired } from "./api.js";
-import { h, fill, replace, localDate, toast, confirmDialog } from "./ui.js";
+import { h, fill, replace, localDate, toast, confirmDialog, plural } from "./ui.js";
 import { anchorOf } from "./geo.js";
 import { config, lang, state, t } from "./state.js";
 import { drawMapData, mapLayers } from "./map.js";
@@ -205,7 +205,7 @@ export function updateBanner() {
     banner.className = "banner warn";
     banner.dataset.testid = "session-expired";
     replace(banner, 
-      h("div", {}, h("strong", {}, t.sessionExpired), " ", mine ? fill(t.keptOnTablet, { n: mine }) : t.signInToSend),
+      h("div", {}, h("strong", {}, t.sessionExpired), " ", mine ? plural(t.keptOnTablet, mine, lang) : t.signInToSend),
       h(
         "button",
         {
@@ -253,7 +253,7 @@ async function signOut() {
   const mine = state.outbox.filter((item) => item.user === config.user.id).length;
   const ok = await confirmDialog({
     title: t.signOutTitle,
-    message: mine ? fill(t.signOutPending, { n: mine }) : t.signOutNothingPending,
+    message: mine ? plural(t.signOutPending, mine, lang) : t.signOutNothingPending,
     confirm: t.signOut,
     cancel: t.cancel,
   });

@@ -3,6 +3,8 @@
  */
 export const config = JSON.parse(document.getElementById("app-config").textContent);
 export const t = JSON.parse(document.getElementById("app-text").textContent);
+// Strings that count: {category: template} by the plural category of the number (ui.js's plural()).
+Object.assign(t, JSON.parse((document.getElementById("app-plurals") || { textContent: "{}" }).textContent));
 export const lang = config.language;
 const english = lang.startsWith("en");
 

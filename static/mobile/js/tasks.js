@@ -15,7 +15,7 @@
 import * as store from "./db.js";
 import { Status, TASK_MOVE, photosWaiting } from "./sync.js";
 import { getJson, listOf, SessionExpired } from "./api.js";
-import { h, fill, replace, icon, cameraButton, formatDistance, formatTime, toast, confirmDialog, formDialog, photoViewer } from "./ui.js";
+import { h, fill, replace, icon, cameraButton, formatDistance, formatTime, toast, confirmDialog, formDialog, photoViewer, plural } from "./ui.js";
 import { distanceM, currentPosition, reasonOf } from "./geo.js";
 
 const POSITION_FRESH_MS = 60_000;
@@ -50,6 +50,7 @@ export class TaskBoard {
     this.filter = "todo";
     this.near = null; // {at: {lon, lat}, order: Map(id → distance_m)} from GET /api/tasks/?near=
     this.objectUrls = [];
+    this.locating = null; // a move waiting for the position: {task, action, status: locating|failed, reason}
   }
 
   /* ================================================================ data */
@@ -499,7 +500,10 @@ export class TaskBoard {
     const t = this.t;
     const offered = this.offered(task);
     if (!offered.length) {
-      return h("p", { class: "notice", "data-testid": "no-moves" }, this.withUnit.has(this.projected(task)) ? t.nothingToDo : t.notWithUnit);
+      const status = this.projected(task);
+      // What happens next, once the task has left the unit (a submitted fix waits for the campaign office).
+      const next = { submitted: t.awaitingVerification, verified: t.awaitingClosure, returned: t.returnedToOffice }[status];
+      return h("p", { class: "notice", "data-testid": "no-moves" }, this.withUnit.has(status) ? t.nothingToDo : next || t.notWithUnit);
     }
     const after = this.afterPhotos(task);
     return h(
@@ -513,13 +517,34 @@ export class TaskBoard {
             type: "button",
             class: "button " + (TONE_CLASSES[move.tone] || "secondary"),
             "data-move": action,
-            disabled: this.lacksPhotos(action, after),
+            disabled: this.lacksPhotos(action, after) || !!(this.locating && this.locating.task === task.id && this.locating.status === "locating"),
             onclick: (event) => this.act(task, action, event.currentTarget),
           },
           move.label,
         );
       }),
       offered.some((action) => this.lacksPhotos(action, after)) ? h("p", { class: "hint warn" }, t.needAfterPhoto) : null,
+      this.locatingLine(task),
+    );
+  }
+
+  /* While a move waits for the position (up to 15 s): that it is locating; then the reason and a retry. */
+  locatingLine(task) {
+    const t = this.t;
+    const wait = this.locating;
+    if (!wait || wait.task !== task.id) return null;
+    if (wait.status === "locating") {
+      return h("p", { class: "position-line", "data-testid": "move-locating", role: "status" }, h("span", { class: "dot", "aria-hidden": "true" }), t.locatingUpTo);
+    }
+    return h(
+      "div",
+      { class: "notice warn", "data-testid": "move-locating", role: "alert" },
+      h("p", {}, (t[wait.reason] || t.positionUnavailable) + " " + t.arrivingNeedsPosition),
+      h(
+        "button",
+        { type: "button", class: "button secondary small", "data-testid": "locating-retry", onclick: () => this.act(task, wait.action) },
+        t.retry,
+      ),
     );
   }
 
@@ -640,11 +665,26 @@ export class TaskBoard {
     try {
       return pick(await currentPosition({ timeout: 15000, maximumAge: 5000 }));
     } catch (error) {
-      if (required) {
-        toast(this.t[reasonOf(error)] + " " + this.t.arrivingNeedsPosition, "warn");
-        return null;
-      }
+      if (required) throw reasonOf(error);
       return known ? pick(known) : null;
+    }
+  }
+
+  /* The position a move requires, with what happens shown under the moves: locating, then the accuracy obtained
+   * (a toast) or the reason it failed with a retry. */
+  async requiredPosition(task, action) {
+    this.locating = { task: task.id, action, status: "locating" };
+    this.ctx.renderCurrent();
+    try {
+      const position = await this.here({ required: true });
+      this.locating = null;
+      toast(fill(this.t.positionObtained, { accuracy: Math.round(position.accuracy) }), "ok");
+      return position;
+    } catch (reason) {
+      this.locating = { task: task.id, action, status: "failed", reason };
+      return null;
+    } finally {
+      this.ctx.renderCurrent();
     }
   }
 
@@ -657,8 +697,8 @@ export class TaskBoard {
     for (const field of move.fields) {
       if (field.kind === "position") {
         if (button) button.disabled = true;
-        fields.position = await this.here({ required: field.required });
-        if (button) button.disabled = false;
+        fields.position = field.required ? await this.requiredPosition(task, action) : await this.here();
+        if (button && button.isConnected) button.disabled = false;
         if (!fields.position && field.required) return;
       } else if (field.kind === "photos") {
         const photos = this.afterPhotos(task).free;
@@ -670,7 +710,7 @@ export class TaskBoard {
     if (asked.length) {
       const required = asked.filter((field) => field.required);
       const values = await formDialog({
-        title: fields.photos ? fill(t.submitTitle, { n: fields.photos.length }) : move.label,
+        title: fields.photos ? plural(t.submitTitle, fields.photos.length, this.lang) : move.label,
         fields: asked.map((field) => ({
           name: field.name,
           label: field.label,

@@ -34,6 +34,22 @@ export function fill(template, values) {
   return String(template).replace(/\{(\w+)\}/g, (match, key) => (key in values ? values[key] : match));
 }
 
+/* A counting string in the form the number needs: `forms` is {one: …, other: …} (CLDR plural categories, as the
+ * server's ngettext gave them) or a plain template; `{n}` is filled with the number, localized. */
+export function plural(forms, n, lang, values = {}) {
+  let template = forms;
+  if (forms && typeof forms === "object") {
+    let category = "other";
+    try {
+      category = new Intl.PluralRules(lang).select(n);
+    } catch (error) {
+      /* an unknown locale: "other" */
+    }
+    template = forms[category] ?? forms.other;
+  }
+  return fill(template, { n: Number(n).toLocaleString(lang), ...values });
+}
+
 export function formatDistance(metres, lang) {
   if (metres === null || metres === undefined || !Number.isFinite(metres)) return "";
   if (metres < 1000) return Math.round(metres).toLocaleString(lang) + " m";

@@ -78,6 +78,8 @@ def test_the_body_follows_the_contract(client_for, world, versions):
             {"value": "no", "label": "否", "label_en": "No", "fails": True},
         ],
         "deduction": 4.0,
+        "problem_type": "",
+        "severity": "",
     }
     assert questions["garbage_kind"]["relevant"] == {"question": "clean", "value": "no"}
     assert questions["photo"]["deduction"] is None and questions["photo"]["choices"] == []
