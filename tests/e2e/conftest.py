@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e import geolocation
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 CHROMIUM_ARGS = [
@@ -48,10 +50,9 @@ def tablet_page(browser, live_server):
         locale="zh-CN",
         base_url=live_server.url.replace("127.0.0.1", "localhost"),
         has_touch=True,
-        permissions=["geolocation"],
-        geolocation={"latitude": 39.852, "longitude": 116.222, "accuracy": 8},
         service_workers="allow",
     )
+    geolocation.install(context, latitude=39.852, longitude=116.222)
     context.set_default_timeout(20_000)
     page = context.new_page()
     page.on("console", lambda message: message.type == "error" and print("browser console:", message.text))

@@ -13,6 +13,7 @@ from fixtures.checklists import load_checklists
 from geo.models import Hotspot
 from inspections.evidence.problem_types import ensure_default_problem_types
 from inspections.models import Finding, Inspection, Photo, PhotoUploadSession
+from tests.e2e import geolocation
 from tests.e2e.conftest import tablet_page
 from tests.factories import running_phase
 from tests.inspections.conftest import photo_bytes
@@ -50,7 +51,7 @@ def field_day(demo):
 
 def stand_at(page, hotspot, *, east=1, north=1):
     lon, lat = hotspot.geometry.x + east * STEP, hotspot.geometry.y + north * STEP
-    page.context.set_geolocation({"latitude": lat, "longitude": lon, "accuracy": 8})
+    geolocation.set_position(page.context, latitude=lat, longitude=lon)
     return lon, lat
 
 

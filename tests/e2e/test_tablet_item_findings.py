@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from geo.models import Hotspot
 from inspections.models import Finding, Inspection, Photo
+from tests.e2e import geolocation
 from tests.e2e import test_tablet as tablet
 from tests.e2e.test_tablet import PORTRAIT, open_app, stand_at
 from tests.inspections.conftest import photo_bytes
@@ -25,10 +26,9 @@ def page(browser, live_server, transactional_db):
         locale="zh-CN",
         base_url=live_server.url.replace("127.0.0.1", "localhost"),
         has_touch=True,
-        permissions=["geolocation"],
-        geolocation={"latitude": 39.852, "longitude": 116.222, "accuracy": 8},
         service_workers="allow",
     )
+    geolocation.install(context, latitude=39.852, longitude=116.222)
     context.set_default_timeout(20_000)
     page = context.new_page()
     page.on("console", lambda message: message.type == "error" and print("browser console:", message.text))

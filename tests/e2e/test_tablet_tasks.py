@@ -16,6 +16,7 @@ from inspections.evidence.problem_types import ensure_default_problem_types
 from inspections.models import Photo, PhotoRole, Severity, Task, TaskEvent, TaskStatus
 from inspections.rectification.tasks import MoveInput, task_transition
 from mobile_forms.models import SyncRefusal
+from tests.e2e import geolocation
 from tests.e2e.conftest import LANDSCAPE, tablet_page
 from tests.factories import running_phase
 from tests.inspections.conftest import photo_bytes
@@ -88,7 +89,7 @@ def rectification_day(demo):
 
 
 def stand(page, lon, lat, accuracy=8):
-    page.context.set_geolocation({"latitude": lat, "longitude": lon, "accuracy": accuracy})
+    geolocation.set_position(page.context, latitude=lat, longitude=lon, accuracy=accuracy)
 
 
 def hide_toast(page):
