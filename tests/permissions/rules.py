@@ -154,6 +154,15 @@ RULES: list[Rule] = [
         form="form",
         variant="void",
     ),
+    # The bulk close (结案) answers a manager of another area item by item: their tasks only, none of A's closed.
+    Rule(
+        "POST",
+        "/tasks/close/",
+        MANAGERS,
+        body=lambda s: {"task": str(s.task.pk)},
+        form="form",
+        others_answered=True,
+    ),
     Rule("GET", "/tasks/metrics/", TASK_PEOPLE, scoped=False),
     Rule(
         "GET",
@@ -286,6 +295,7 @@ RULES: list[Rule] = [
     ),
     Rule("GET", "/api/tasks/", TASK_PEOPLE, listed=_pk("task"), others_answered=True),
     Rule("GET", TASK, TASK_PEOPLE, url=_at(TASK, id="task")),
+    Rule("POST", "/api/tasks/close/", MANAGERS, body=lambda s: {"tasks": [str(s.task.pk)]}, others_answered=True),
     Rule("POST", MOVE, {"rectifier"}, url=_at(MOVE, id="task"), body=lambda s: {"action": "accept"}, variant="accept"),
     Rule(
         "POST",
