@@ -121,6 +121,7 @@ MOVE = "/api/tasks/{id}/transition/"
 RULES: list[Rule] = [
     # Pages
     Rule("GET", "/", SIGNED_IN, scoped=False),
+    Rule("GET", "/favicon.ico", EVERYONE, scoped=False),
     Rule("GET", "/accounts/login/", EVERYONE, scoped=False),
     Rule("POST", "/accounts/logout/", EVERYONE, scoped=False, url=lambda s: "/accounts/logout/?next=/map/"),
     Rule("POST", "/i18n/setlang/", EVERYONE, scoped=False, body=lambda s: {"language": "en"}, form="form"),
