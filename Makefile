@@ -61,10 +61,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+# django.po: the project's strings; djangojs.po: the admin's JavaScript strings Django's own catalogue lacks.
+locale/%.mo: locale/%.po
 	msgfmt --check -o $@ $<
 
-prepare: system $(VENV)/.run-installed node_modules/.installed $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+prepare: system $(VENV)/.run-installed node_modules/.installed $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 	@mkdir -p var
 	@$(MANAGE) collectstatic --noinput -v 0
 

@@ -6,19 +6,23 @@ places them only there, and hands out neither the administrator role nor staff s
 from axes import admin as axes_admin
 from axes.models import AccessAttempt
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.autocomplete import SafeAutocompleteAdmin
 from accounts.models import Role, User
+from accounts.permission_labels import permission_label, translate_permission_choices
 from accounts.roles import is_admin
 from accounts.selectors import people_for_user
 
 OUTSIDE_CHOICE = _("Choose one inside your area: this one lies outside it or no longer exists.")
 PLACES = {"jurisdiction", "unit"}
 RIGHTS = ["is_staff", "is_superuser", "groups", "user_permissions"]
+RIGHTS_SHOWN = {"user_permissions": "user_permissions_display"}
 
 
 def places_for(editor, field_name: str):
@@ -73,7 +77,17 @@ class UserAdmin(SafeAutocompleteAdmin, BaseUserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        return readonly if is_admin(request.user) else readonly + RIGHTS
+        return readonly if is_admin(request.user) else readonly + RIGHTS + ["user_permissions_display"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if is_admin(request.user):
+            return fieldsets
+        # Read-only, the permissions would read as Django stores them (English): their translated list instead.
+        return [
+            (name, {**options, "fields": [RIGHTS_SHOWN.get(f, f) for f in options["fields"]]})
+            for name, options in fieldsets
+        ]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in ("jurisdiction", "unit"):
@@ -91,6 +105,24 @@ class UserAdmin(SafeAutocompleteAdmin, BaseUserAdmin):
         form = super().get_form(request, obj, **kwargs)
         return type(form)(form.__name__, (PlacedInScope, form), {"scope_user": request.user})
 
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return translate_permission_choices(formfield) if db_field.name == "user_permissions" else formfield
+
+    @admin.display(description=_("User permissions"))
+    def user_permissions_display(self, obj):
+        """The read-only list of a person's permissions (what a manager sees), translated like the widget."""
+        permissions = obj.user_permissions.select_related("content_type") if obj is not None else []
+        return ", ".join(permission_label(permission) for permission in permissions) or "–"
+
+
+class GroupAdmin(BaseGroupAdmin):
+    """Django's own, with the permission widget's choices in the reader's language."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return translate_permission_choices(formfield) if db_field.name == "permissions" else formfield
+
 
 class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
     """Axes' own, whose "clean up expired attempts" reads the time of a sign-in attempt from the request: only a
@@ -104,3 +136,5 @@ class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
 
 admin.site.unregister(AccessAttempt)
 admin.site.register(AccessAttempt, AccessAttemptAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, GroupAdmin)

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
 
+from geo.admin_display import ReadOnlyGeometryAdmin, geometry_on_map, readable_position
 from geo.selectors import units_for_user
 from inspections.models import (
     Campaign,
@@ -15,6 +17,7 @@ from inspections.models import (
     TaskEvent,
     WebhookDelivery,
 )
+from inspections.rectification.workflow import action_label
 from inspections.selectors import findings_for_user, inspections_for_user, photos_for_user, tasks_for_user
 
 
@@ -67,12 +70,17 @@ class FindingInline(ReadOnlyEvidence, LeafletGeoAdminMixin, admin.StackedInline)
         "problem_type",
         "severity",
         "description",
-        "location",
+        "location_text",
         "routed_unit",
         "routing_rule",
         "likely_duplicate_of",
     ]
+    readonly_fields = ["location_text"]
     show_change_link = True
+
+    @admin.display(description=_("location"))
+    def location_text(self, finding):
+        return readable_position(finding.location)
 
 
 @admin.register(Inspection)
@@ -102,7 +110,8 @@ class PhotoInline(ReadOnlyEvidence, admin.TabularInline):
 
 
 @admin.register(Finding)
-class FindingAdmin(ReadOnlyEvidence, LeafletGeoAdmin):
+class FindingAdmin(ReadOnlyEvidence, ReadOnlyGeometryAdmin, LeafletGeoAdmin):
+    geometry_shown = ("location",)
     list_display = ["created_at", "problem_type", "severity", "jurisdiction", "routed_unit", "routing_rule", "is_open"]
     list_filter = [
         "problem_type",
@@ -116,6 +125,10 @@ class FindingAdmin(ReadOnlyEvidence, LeafletGeoAdmin):
 
     def get_queryset(self, request):
         return findings_for_user(request.user)
+
+    @admin.display(description=_("location"))
+    def location_display(self, finding):
+        return geometry_on_map("location", finding.location)
 
 
 @admin.register(Photo)
@@ -131,14 +144,24 @@ class PhotoAdmin(ReadOnlyEvidence, admin.ModelAdmin):
 class TaskEventInline(ReadOnlyEvidence, admin.TabularInline):
     model = TaskEvent
     extra = 0
-    fields = ["at", "action", "from_status", "to_status", "actor", "unit", "due_at", "note", "position"]
+    fields = ["at", "move", "from_status", "to_status", "actor", "unit", "due_at", "note", "position_text"]
     readonly_fields = fields
     can_delete = False
 
+    @admin.display(description=_("action"))
+    def move(self, event):
+        return action_label(event.action)
+
+    @admin.display(description=_("device position"))
+    def position_text(self, event):
+        return readable_position(event.position) if event.position is not None else "–"
+
 
 @admin.register(Task)
-class TaskAdmin(ReadOnlyEvidence, LeafletGeoAdmin):
+class TaskAdmin(ReadOnlyEvidence, ReadOnlyGeometryAdmin, LeafletGeoAdmin):
     """Tasks move only through the workflow (the task pages and the API): here they are read, with their trail."""
+
+    geometry_shown = ("location",)
 
     list_display = ["registered_at", "finding", "unit", "status", "due_at", "rework_count", "extension_count"]
     list_filter = [
@@ -156,6 +179,10 @@ class TaskAdmin(ReadOnlyEvidence, LeafletGeoAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("location"))
+    def location_display(self, task):
+        return geometry_on_map("location", task.location)
 
 
 @admin.register(Notification)

@@ -63,6 +63,7 @@ MODULES = [
 ]
 ASSETS = [
     "mobile/css/app.css",
+    "favicon.svg",
     "mobile/icons/icon-192.png",
     "mobile/icons/icon-512.png",
     "mobile/icons/maskable-512.png",

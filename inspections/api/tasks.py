@@ -22,9 +22,11 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from accounts.roles import is_manager
 from geo.api.filters import BooleanFilter, IdFilterSet
 from geo.validation import clean_point
 from inspections.api.serializers import (
@@ -36,6 +38,7 @@ from inspections.api.serializers import (
 )
 from inspections.models import Photo, PhotoRole, Task, TaskEvent, TaskStatus
 from inspections.permissions import can_view_tasks
+from inspections.rectification.closing import BULK_CLOSE_MAX, Outcome, tasks_close
 from inspections.rectification.geofence import geofence_radius_m
 from inspections.rectification.tasks import allowed_moves, task_transition
 from inspections.rectification.timing import is_late_synced, last_sync_bound, sync_delay
@@ -332,6 +335,36 @@ class CanViewTasks(BasePermission):
         return can_view_tasks(request.user)
 
 
+class BulkCloseSerializer(serializers.Serializer):
+    tasks = serializers.ListField(
+        child=serializers.UUIDField(), min_length=1, max_length=BULK_CLOSE_MAX, help_text="The ids of the tasks."
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class CloseResultSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="task_id")
+    outcome = serializers.ChoiceField(
+        choices=[outcome.value for outcome in Outcome],
+        help_text="`closed`; `unchanged`: it already was closed; `refused`: see `detail` and `code`.",
+    )
+    status = serializers.ChoiceField(
+        choices=TaskStatus.choices, allow_null=True, help_text="The task's status now; null for a task you cannot see."
+    )
+    detail = serializers.CharField(help_text="Why a refused task was not closed.")
+    code = serializers.IntegerField(
+        help_text="What closing this task alone would have answered: 200, 400, 403 (not your move), 404 (no such "
+        "task for you) or 409 (not verified)."
+    )
+
+
+class BulkCloseAnswerSerializer(serializers.Serializer):
+    closed = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    refused = serializers.IntegerField()
+    results = CloseResultSerializer(many=True)
+
+
 NOT_YOURS = OpenApiResponse(description="Volunteers (and anyone the task pages refuse) see no tasks at all.")
 
 
@@ -398,3 +431,28 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(
             TaskDetailSerializer(task, context=self.get_serializer_context()).data, status=status.HTTP_200_OK
         )
+
+    @extend_schema(
+        request={"application/json": BulkCloseSerializer},
+        responses={
+            200: BulkCloseAnswerSerializer,
+            400: OpenApiResponse(description="No task ids, more than 200, or one that is not a UUID."),
+            403: OpenApiResponse(description="Closing is for managers."),
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="close")
+    def close(self, request):
+        """Close (结案) several verified tasks at once, each through the `close` move with its audit row, each in its
+        own transaction: not all or nothing. The answer has one result per task (duplicates once, in the order
+        given): a task outside your area is refused with code 404, one not verified with 409, and the others are
+        closed all the same. Closing a task again is `unchanged`."""
+        if not is_manager(request.user):
+            raise PermissionDenied(_("Closing tasks is for managers."))
+        payload = BulkCloseSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        results = tasks_close(
+            user=request.user, task_ids=payload.validated_data["tasks"], note=payload.validated_data["note"]
+        )
+        counts = {outcome.value: sum(1 for r in results if r.outcome == outcome) for outcome in Outcome}
+        answer = {**counts, "results": CloseResultSerializer(results, many=True).data}
+        return Response(answer, status=status.HTTP_200_OK)

@@ -153,4 +153,6 @@ class TaskEvent(models.Model):
         verbose_name_plural = _("task events")
 
     def __str__(self) -> str:
-        return f"{self.action}: {self.from_status or '–'} → {self.to_status}"
+        from inspections.rectification.workflow import action_label  # the move table imports the models
+
+        return f"{action_label(self.action)}: {self.get_from_status_display() or '–'} → {self.get_to_status_display()}"

@@ -22,6 +22,7 @@ class Queue(StrEnum):
     VERIFICATION = "verification"
     TRIAGE = "triage"
     UNASSIGNED = "unassigned"
+    TO_CLOSE = "to_close"
     UNIT_WORK = "todo"
     OVERDUE = "overdue"
     ALL = "all"
@@ -31,6 +32,7 @@ LABELS = {
     Queue.VERIFICATION: _("To verify"),
     Queue.TRIAGE: _("Triage"),
     Queue.UNASSIGNED: _("Unassigned"),
+    Queue.TO_CLOSE: _("To close"),
     Queue.UNIT_WORK: _("To do"),
     Queue.OVERDUE: _("Overdue"),
     Queue.ALL: _("All tasks"),
@@ -40,6 +42,7 @@ ORDERING = {
     Queue.VERIFICATION: [F("submitted_at").asc(nulls_last=True), "registered_at"],
     Queue.TRIAGE: ["registered_at"],
     Queue.UNASSIGNED: ["registered_at"],
+    Queue.TO_CLOSE: [F("verified_at").asc(nulls_last=True), "registered_at"],
     Queue.UNIT_WORK: [F("due_at").asc(nulls_last=True), "registered_at"],
     Queue.OVERDUE: ["due_at", "registered_at"],
     Queue.ALL: ["-registered_at", "pk"],
@@ -59,7 +62,7 @@ def _in_area(user) -> Q:
 def queues_for(user) -> list[Queue]:
     """The queues of a person, their main one first."""
     if is_manager(user):
-        return [Queue.VERIFICATION, Queue.TRIAGE, Queue.UNASSIGNED, Queue.OVERDUE, Queue.ALL]
+        return [Queue.VERIFICATION, Queue.TRIAGE, Queue.UNASSIGNED, Queue.TO_CLOSE, Queue.OVERDUE, Queue.ALL]
     if is_rectifier(user):
         return [Queue.UNIT_WORK, Queue.OVERDUE, Queue.ALL]
     if is_inspector(user):
@@ -70,6 +73,8 @@ def queues_for(user) -> list[Queue]:
 MANAGER_STATUSES = {
     Queue.TRIAGE: [TaskStatus.TRIAGE],
     Queue.UNASSIGNED: [TaskStatus.UNROUTED, TaskStatus.RETURNED],
+    # Verified fixes waiting for the manager's close (结案), one by one or several at once.
+    Queue.TO_CLOSE: [TaskStatus.VERIFIED],
 }
 
 

@@ -22,6 +22,7 @@ from enum import StrEnum
 from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from inspections.models import TaskStatus as S
 
@@ -213,7 +214,8 @@ _MOVES = [
         (reason(_("Why is the fix rejected?")),),
         Tone.DESTRUCTIVE,
     ),
-    Move(Action.CLOSE, frozenset({S.VERIFIED}), S.CLOSED, Actor.MANAGER, _("Close")),
+    # The workflow's 结案, not the admin's plain "Close" (关闭) of its read-only pages: a message context of its own.
+    Move(Action.CLOSE, frozenset({S.VERIFIED}), S.CLOSED, Actor.MANAGER, pgettext_lazy("task workflow", "Close")),
     Move(
         Action.RETURN,
         WITH_UNIT,

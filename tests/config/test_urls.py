@@ -50,3 +50,13 @@ def test_media_files_are_not_served_under_debug_to_anyone(world, stored_photo):
             assert served.status_code == 200, variant
             assert b"".join(served.streaming_content)[:2] == b"\xff\xd8"
             assert Client().get(url).status_code in (401, 403)
+
+
+def test_the_favicon_is_linked_and_served_at_favicon_ico(client, db):
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("/favicon.ico")
+    assert finders.find("favicon.ico") and finders.find("favicon.svg")
+    page = client.get("/accounts/login/").content.decode()
+    assert 'rel="icon" href="/static/favicon.svg"' in page

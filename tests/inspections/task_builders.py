@@ -176,3 +176,10 @@ def fixed_offline(
     claimed = now - dt.timedelta(hours=claimed_hours_ago)
     move(rectifier, task, "submit", photos=[after.pk], made_at=claimed, clock=clock)
     return Task.objects.get(pk=task.pk)
+
+
+def verified(world, task: Task, *, seed: int = 5) -> Task:
+    """The task fixed by its unit and verified by the area's inspector: it waits for the close (结案)."""
+    task.refresh_from_db()
+    submit_fix(task.unit.members.filter(role="rectifier").first(), task, seed=seed)
+    return move(world.users.inspector, task, "verify")

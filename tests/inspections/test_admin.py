@@ -130,3 +130,16 @@ def test_a_staff_manager_sees_only_the_notifications_and_webhook_posts_of_their_
     assert "rectifier_u" in notifications and "east_rectifier" not in notifications
     deliveries = client.get("/admin/inspections/webhookdelivery/").content.decode()
     assert str(west.unit) in deliveries and str(east.unit) not in deliveries
+
+
+def test_zh_hans_the_task_page_shows_labels_a_readable_position_a_map_and_the_admins_own_close(
+    world, phase, admin_client
+):
+    task = make_task(world, phase)
+    page = admin_client.get(f"/admin/inspections/task/{task.pk}/change/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = page.content.decode()
+    assert "SRID=4326" not in html and "register:" not in html and "→ dispatched" not in html
+    assert "立案: – → 已派遣" in html  # the trail's row: the action and statuses by their labels
+    assert "北纬 39.845000°，东经 116.215000°" in html
+    assert 'id="id_location_display-map"' in html and "leaflet.js" in html  # the read-only map and its script
+    assert 'class="closelink">关闭</a>' in html and "结案" not in html.split('class="submit-row"')[1]

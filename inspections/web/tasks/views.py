@@ -30,7 +30,7 @@ from accounts.roles import is_manager, is_rectifier
 from geo.models import community_of
 from inspections.errors import Conflict, MoveForbidden, NotVisible
 from inspections.models import Photo, PhotoFlag, PhotoRole, Task, TaskEvent, TaskStatus
-from inspections.permissions import can_view_inspections, can_view_tasks
+from inspections.permissions import can_manage_task, can_view_inspections, can_view_tasks
 from inspections.rectification.geofence import geofence_radius_m, metres_outside, photo_position
 from inspections.rectification.queues import LABELS, Queue, queue_counts, queue_tasks, queues_for
 from inspections.rectification.tasks import allowed_moves, task_transition
@@ -122,6 +122,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
     for task in page:
         task.community = community_of(task.jurisdiction)
         task.overdue = is_overdue(task, now)
+        # Ticked for the bulk close (结案): a verified task of this manager's area.
+        task.closable = task.status == TaskStatus.VERIFIED and can_manage_task(user, task)
         before, after = _split_photos(task)
         task.before, task.before_more = before[:ROW_THUMBNAILS], max(0, len(before) - ROW_THUMBNAILS)
         task.after, task.after_more = after[:ROW_THUMBNAILS], max(0, len(after) - ROW_THUMBNAILS)
@@ -141,6 +143,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "is_rectifier": one_unit,
             # The verification queue's own forms: verify, and reject with its reason.
             "verify_move": MOVES[Action.VERIFY],
+            "close_move": MOVES[Action.CLOSE],
+            "bulk_close": any(task.closable for task in page),
             "reject_move": MOVES[Action.REJECT],
             "reject_note": next(field for field in MOVES[Action.REJECT].fields if field.name == "note"),
             "unknown_year": unknown_year_within(now, CALENDAR_LOOKAHEAD_DAYS) if is_manager(user) else None,

@@ -21,7 +21,8 @@ def test_managers_have_all_queues_with_counts_and_start_with_verification(
     client, world, submitted, triage_task, returned_task
 ):
     page = get(client, world.users.manager)
-    assert re.findall(r'data-queue="(\w+)"', page) == ["verification", "triage", "unassigned", "overdue", "all"]
+    queues = ["verification", "triage", "unassigned", "to_close", "overdue", "all"]
+    assert re.findall(r'data-queue="(\w+)"', page) == queues
     assert 'aria-current="page"' in page.split('data-queue="verification"')[1].split("</a>")[0]
     assert shown(page) == {str(submitted.pk)}
     assert tab_count(page, "verification") == 1
