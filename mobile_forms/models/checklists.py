@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inspections.models import PhaseKind
 from mobile_forms.models.questions import question_problems
+from mobile_forms.models.sections import section_problems
 
 
 class Checklist(models.Model):
@@ -55,6 +56,12 @@ class ChecklistVersion(models.Model):
     title = models.CharField(_("title"), max_length=200)
     title_en = models.CharField(_("English title"), max_length=200, blank=True)
     questions = models.JSONField(_("questions"), default=list, blank=True)
+    sections = models.JSONField(
+        _("sections"),
+        default=list,
+        blank=True,
+        help_text=_("Headings over runs of questions (an XLSForm's groups), see mobile_forms.models.sections."),
+    )
     source = models.CharField(_("source"), max_length=200, blank=True, help_text=_("Where the questions came from."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
@@ -110,6 +117,9 @@ class ChecklistVersion(models.Model):
         problems = question_problems(self.questions)
         if problems:
             raise ValidationError({"questions": [describe_problem(self.questions, *problem) for problem in problems]})
+        problems = section_problems(self.sections, self.questions)
+        if problems:
+            raise ValidationError({"sections": problems})
 
 
 def describe_problem(questions, index: int | None, message: str) -> str:

@@ -5,7 +5,11 @@ A version stores its questions as a list of plain dicts, exactly as the API serv
     {"name": "q1", "type": "yes_no", "label": "…", "label_en": "…", "hint": "", "hint_en": "",
      "required": True, "relevant": None | {"question": "q0", "value": "no"},
      "choices": [{"value": "yes", "label": "是", "label_en": "Yes", "fails": False}, …],
-     "deduction": 2.0 | None}
+     "deduction": 2.0 | None,
+     "constraint": None | {"min": 0, "max": 10, "pattern": None, "message": "…", "message_en": "…"},
+     "required_message": "", "required_message_en": ""}
+
+(`constraint` is described in mobile_forms.models.constraints; older versions may lack the last three keys.)
 
 The XLSForm importer, the admin and the demo loader all go through `question_problems()`, so the rules live here once.
 """
@@ -16,6 +20,8 @@ import re
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from mobile_forms.models.constraints import constraint_problems
 
 
 class QuestionType(models.TextChoices):
@@ -50,7 +56,21 @@ DEFAULT_YES_NO_CHOICES = [
     {"value": NO, "label": "否", "label_en": "No", "fails": True},
 ]
 
-QUESTION_KEYS = ("name", "type", "label", "label_en", "hint", "hint_en", "required", "relevant", "choices", "deduction")
+QUESTION_KEYS = (
+    "name",
+    "type",
+    "label",
+    "label_en",
+    "hint",
+    "hint_en",
+    "required",
+    "relevant",
+    "choices",
+    "deduction",
+    "constraint",
+    "required_message",
+    "required_message_en",
+)
 CHOICE_KEYS = ("value", "label", "label_en", "fails")
 
 
@@ -67,6 +87,9 @@ def question(name: str, type: str, label: str, **fields) -> dict:
         "relevant": None,
         "choices": [],
         "deduction": None,
+        "constraint": None,
+        "required_message": "",
+        "required_message_en": "",
     }
     item.update(fields)
     if item["type"] == QuestionType.YES_NO and not item["choices"]:
@@ -192,7 +215,9 @@ def question_problems(questions) -> list[tuple[int | None, str]]:
             own.append(_("The name “%(name)s” is used twice.") % {"name": name})
         if kind not in QuestionType.values:
             own.append(_("Unknown question type “%(type)s”.") % {"type": kind})
-        own += _text_problems(item, ("label", "label_en", "hint", "hint_en"), required="label")
+        own += _text_problems(
+            item, ("label", "label_en", "hint", "hint_en", "required_message", "required_message_en"), required="label"
+        )
         required = item.get("required", False)
         if not isinstance(required, bool):
             own.append(_("“required” must be true or false."))
@@ -201,6 +226,7 @@ def question_problems(questions) -> list[tuple[int | None, str]]:
         own += _choice_problems(kind, item.get("choices", []))
         own += _deduction_problems(kind, item.get("deduction"), item.get("choices"))
         own += _relevant_problems(item.get("relevant"), earlier)
+        own += constraint_problems(kind, item.get("constraint"))
         problems += [(index, message) for message in own]
         if isinstance(name, str) and name not in earlier:
             earlier[name] = item
