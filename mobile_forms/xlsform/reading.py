@@ -17,7 +17,7 @@ from mobile_forms.models.questions import NAME_RE, QuestionType, question_proble
 from mobile_forms.xlsform import types
 from mobile_forms.xlsform.elements import read_element
 from mobile_forms.xlsform.expressions import read_condition, references
-from mobile_forms.xlsform.languages import localized
+from mobile_forms.xlsform.languages import hide_curly_quotes, localized
 from mobile_forms.xlsform.workbook import CHOICES, MAX_ROWS, SURVEY, Collector, ParsedForm, Problem, XLSFormError
 
 _ROW = re.compile(r"^\s*\[row\s*:\s*(\d+)\]\s*")
@@ -32,8 +32,6 @@ def _definition(source):
         source = source.read()
     try:
         data = get_xlsform(io.BytesIO(bytes(source)))
-    except PyXFormError as exc:
-        raise XLSFormError([_pyxform_problem(exc)]) from exc
     except Exception as exc:  # pyxform's readers raise whatever their backend raises
         raise XLSFormError(
             [Problem(_("workbook"), None, _("this is not an .xlsx workbook (save it from Excel as .xlsx)"))]
@@ -229,11 +227,13 @@ class _Reader:
                 self.problems.add(SURVEY, self.question_rows[index], message)
 
 
-def _settings(data, language) -> dict[str, str]:
+def _settings(data) -> dict[str, str]:
+    """The settings row, read before pyxform consumes it."""
     records = data.settings or []
     if not records:
         return {}
     values = {str(key).strip(): str(value).strip() for key, value in records[0].items() if value not in (None, "")}
+    language = values.get("default_language")
     title, title_en, _left_out = localized(values, "form_title", language)
     return {
         "form_id": values.get("form_id") or values.get("id_string", ""),
@@ -246,8 +246,13 @@ def _settings(data, language) -> dict[str, str]:
 def read_xlsform(source) -> ParsedForm:
     """Read an XLSForm workbook (a path, a file object or bytes). Raises XLSFormError listing every refused row."""
     data = _definition(source)
+    if SURVEY not in {str(name).strip().lower() for name in data.sheet_names or []}:
+        raise XLSFormError([Problem(SURVEY, None, _("the workbook has no survey sheet"))])
+    settings = _settings(data)
     if len(data.survey or []) > MAX_ROWS or len(data.choices or []) > MAX_ROWS:
         raise XLSFormError([Problem(SURVEY, None, _("more than %(max)d rows") % {"max": MAX_ROWS})])
+    hide_curly_quotes(data.survey)
+    hide_curly_quotes(data.choices)
     pyxform_warnings: list[str] = []
     try:
         form = workbook_to_json(data, warnings=pyxform_warnings)
@@ -265,7 +270,6 @@ def read_xlsform(source) -> ParsedForm:
             _("the languages %(languages)s are neither Chinese nor English and are ignored")
             % {"languages": ", ".join(sorted(reader.left_out))},
         )
-    settings = _settings(data, reader.language)
     return ParsedForm(
         questions=reader.questions,
         form_id=settings.get("form_id", ""),

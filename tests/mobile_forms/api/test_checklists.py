@@ -61,6 +61,7 @@ def test_the_body_follows_the_contract(client_for, world, versions):
         "label": "2026.2",
         "title": "公交站检查表",
         "title_en": "Checklist",
+        "sections": [],
     }
     assert body[1]["phase_kind"] == "acceptance" and body[1]["code"] == "bus_stop-acceptance"
     questions = {item["name"]: item for item in generic["questions"]}
@@ -78,6 +79,9 @@ def test_the_body_follows_the_contract(client_for, world, versions):
             {"value": "no", "label": "否", "label_en": "No", "fails": True},
         ],
         "deduction": 4.0,
+        "constraint": None,
+        "required_message": "",
+        "required_message_en": "",
     }
     assert questions["garbage_kind"]["relevant"] == {"question": "clean", "value": "no"}
     assert questions["photo"]["deduction"] is None and questions["photo"]["choices"] == []
