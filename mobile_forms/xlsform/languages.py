@@ -71,7 +71,7 @@ def localized(element: dict, base: str, default_language: str | None) -> tuple[s
         else:
             other = other or text
             left_out.append(name)
-    chosen = zh or plain or other or en
+    chosen = zh or plain or en or other
     if other and chosen == other:
         left_out.remove(next(name for name in left_out))
     return chosen, en, left_out

@@ -57,6 +57,16 @@ def _rows(records) -> dict[str, int]:
     return found
 
 
+def _external_rows(records) -> list[int]:
+    """Rows of ``select_one_external`` questions (pyxform cannot always read them without their data)."""
+    rows = []
+    for index, record in enumerate(records or [], start=2):
+        kind = next((str(v) for k, v in record.items() if str(k).strip().lower() == "type"), "")
+        if "external" in kind.lower():
+            rows.append(index)
+    return rows
+
+
 def _choice_rows(records) -> dict[tuple[str, str], int]:
     found = {}
     for index, record in enumerate(records or [], start=2):
@@ -217,6 +227,19 @@ class _Reader:
             }
         )
 
+    def choice_columns(self, lists: dict) -> None:
+        """Warn, on its row, about what a choice carries besides its name, label and fails (media …)."""
+        for list_name, choices in lists.items():
+            for item in choices:
+                extra = sorted(
+                    key
+                    for key, value in item.items()
+                    if key not in ("name", "label", "fails") and not key.startswith(("label:", "$")) and value
+                )
+                row = self.choice_rows.get((list_name, str(item.get("name", ""))))
+                for key in extra:
+                    self.warnings.add(CHOICES, row, _("“%(column)s” is ignored") % {"column": key})
+
     def check_rules(self) -> None:
         for index, message in question_problems(self.questions):
             message = message[:1].lower() + message[1:].rstrip(".")
@@ -251,6 +274,10 @@ def read_xlsform(source) -> ParsedForm:
     settings = _settings(data)
     if len(data.survey or []) > MAX_ROWS or len(data.choices or []) > MAX_ROWS:
         raise XLSFormError([Problem(SURVEY, None, _("more than %(max)d rows") % {"max": MAX_ROWS})])
+    external = _external_rows(data.survey)
+    if external:
+        message = _("choices from an external file or sheet are not supported")
+        raise XLSFormError([Problem(SURVEY, row, message) for row in external])
     hide_curly_quotes(data.survey)
     hide_curly_quotes(data.choices)
     pyxform_warnings: list[str] = []
@@ -260,6 +287,7 @@ def read_xlsform(source) -> ParsedForm:
         raise XLSFormError([_pyxform_problem(exc)]) from exc
     reader = _Reader(data, form)
     reader.walk(form.get("children") or [], [])
+    reader.choice_columns(form.get("choices") or {})
     reader.check_rules()
     if reader.problems.by_row:
         raise XLSFormError(reader.problems.problems())

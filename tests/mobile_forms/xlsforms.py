@@ -182,7 +182,17 @@ def publish(questions=None, *, category="bus_stop", phase_kind="", title="公交
 
 # A workbook pyxform accepts with what would change the meaning, refused row by row (reading, the admin, the command).
 BAD_SURVEY = [
-    ["type", "name", "label", "label::English (en)", "required", "relevant", "choice_filter", "calculation", "deduction"],
+    [
+        "type",
+        "name",
+        "label",
+        "label::English (en)",
+        "required",
+        "relevant",
+        "choice_filter",
+        "calculation",
+        "deduction",
+    ],
     ["begin group", "site", "工地", "Site", None, "${workers} > 3", None, None, None],
     ["integer", "workers", "工人数", "Workers", None, None, None, None, None],
     ["end group", None, None, None, None, None, None, None, None],
