@@ -14,6 +14,7 @@ export class ChecklistForm {
     this.answers = { ...(answers || {}) };
     this.context = context; // {lang, t, photoUrl(id), addPhoto(file, name) → id, removePhoto(id), position(), onChange()}
     this.blocks = new Map();
+    this.headings = []; // [{element, names}] of the version's sections (an XLSForm's groups)
   }
 
   text(object, field) {
@@ -59,6 +60,7 @@ export class ChecklistForm {
         badge.hidden = !(visible.has(question.name) && !unanswered(value) && fails(question, value));
       }
     }
+    for (const heading of this.headings) heading.element.hidden = !heading.names.some((name) => visible.has(name));
     const total = document.getElementById("deduction-total");
     if (total) {
       const points = this.deduction();
@@ -83,7 +85,14 @@ export class ChecklistForm {
   render() {
     const t = this.context.t;
     const form = h("div", { class: "checklist", "data-testid": "checklist", "data-checklist": this.checklist.id });
+    const starts = new Map((this.checklist.sections || []).map((section) => [section.questions[0], section]));
     this.checklist.questions.forEach((question, index) => {
+      const section = starts.get(question.name);
+      if (section) {
+        const element = h("h3", { class: "checklist-section", "data-section": section.name }, this.text(section, "label"));
+        this.headings.push({ element, names: section.questions });
+        form.append(element);
+      }
       const id = "q-" + question.name;
       const hint = this.text(question, "hint");
       const block = h(
