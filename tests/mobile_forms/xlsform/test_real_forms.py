@@ -395,3 +395,25 @@ def test_the_command_prints_the_warnings(tmp_path: Path):
     out = io.StringIO()
     call_command("import_xlsform", str(path), "--category", "bus_stop", stdout=out, stderr=io.StringIO())
     assert "Dropped: survey sheet, row 4: “appearance” is ignored" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_an_answer_outside_an_imported_constraint_is_refused_with_its_message():
+    from django.core.exceptions import ValidationError
+
+    from mobile_forms.answers import snapshot
+
+    category = HotspotCategory.objects.get(code="construction_site")
+    data = book(
+        survey=[
+            ["type", "name", "label", "constraint", "constraint_message"],
+            ["integer", "bins", "垃圾桶数", ". >= 0 and . <= 20", "0 到 20 个"],
+            ["phone number", "phone", "电话", None, None],
+        ],
+    )
+    version, _created, _warnings = xlsform_import(source=io.BytesIO(data), category=category)
+    assert snapshot(version, {"bins": 20, "phone": "01088"})[0]["value"] == 20
+    with pytest.raises(ValidationError) as caught:
+        snapshot(version, {"bins": 21, "phone": "010-88"})
+    assert caught.value.message_dict["answers.bins"] == ["0 到 20 个"]
+    assert caught.value.message_dict["answers.phone"] == ["The answer is outside what this question accepts."]
