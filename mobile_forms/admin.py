@@ -13,14 +13,20 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from geo.models import HotspotCategory
 from inspections.models import PhaseKind
 from mobile_forms.models import Checklist, ChecklistVersion
 from mobile_forms.services import version_draft_from, version_publish, version_update_draft, xlsform_import
 from mobile_forms.xlsform import XLSFormError, write_xlsform
+
+
+def _section_label(section: dict) -> str:
+    english = (get_language() or "").startswith("en")
+    return (english and section.get("label_en")) or section.get("label", "")
+
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -231,9 +237,21 @@ class ChecklistVersionAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("questions as shown"))
     def questions_table(self, version):
         rows = []
+        starts = {
+            section["questions"][0]: section
+            for section in version.sections or []
+            if isinstance(section, dict) and section.get("questions")
+        }
         for index, item in enumerate(version.questions or [], start=1):
             if not isinstance(item, dict):
                 continue
+            if item.get("name") in starts:
+                rows.append(
+                    format_html(
+                        '<tr class="checklist-section"><th colspan="9">{}</th></tr>',
+                        _section_label(starts[item["name"]]),
+                    )
+                )
             relevant = item.get("relevant")
             condition = f"{relevant['question']} = {relevant['value']}" if relevant else ""
             choices = "; ".join(
@@ -242,7 +260,9 @@ class ChecklistVersionAdmin(admin.ModelAdmin):
                 if isinstance(choice, dict)
             )
             rows.append(
-                (
+                format_html(
+                    "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                    "<td>{}</td><td>{}</td><td>{}</td></tr>",
                     index,
                     item.get("name", ""),
                     item.get("type", ""),
@@ -272,12 +292,7 @@ class ChecklistVersionAdmin(admin.ModelAdmin):
                 )
             ],
         )
-        body = format_html_join(
-            "",
-            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-            "<td>{}</td><td>{}</td><td>{}</td></tr>",
-            rows,
-        )
+        body = format_html_join("", "{}", ((row,) for row in rows))
         return format_html(
             '<table class="checklist-questions"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>', header, body
         )
@@ -331,7 +346,7 @@ class ChecklistVersionAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                version, created = xlsform_import(
+                version, created, warnings = xlsform_import(
                     source=upload,
                     category=form.cleaned_data["category"],
                     phase_kind=form.cleaned_data["phase_kind"],
@@ -357,6 +372,8 @@ class ChecklistVersionAdmin(admin.ModelAdmin):
                         _("Nothing new: %(version)s already has exactly these questions.") % {"version": version},
                         messages.INFO,
                     )
+                for warning in warnings:
+                    self.message_user(request, _("Dropped: %(warning)s") % {"warning": warning}, messages.WARNING)
                 return redirect("admin:mobile_forms_checklistversion_change", version.pk)
         context = {
             **self.admin_site.each_context(request),

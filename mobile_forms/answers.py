@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from inspections.models import answers_deduction
+from mobile_forms.models.constraints import constraint_broken
 from mobile_forms.models.questions import NO, YES, QuestionType
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -235,6 +236,10 @@ def snapshot(version, answers: dict) -> list[dict]:
             value = CLEANERS[kind](question, value)
         except _Invalid as exc:
             errors[key] = [exc.message]
+            continue
+        limits = question.get("constraint")
+        if constraint_broken(limits, value):
+            errors[key] = [limits.get("message") or _("The answer is outside what this question accepts.")]
             continue
         cleaned[name] = value
         failed = _failed(question, value)

@@ -11,7 +11,7 @@ from geo.models import HotspotCategory
 from inspections.models import PhaseKind
 from mobile_forms.models import Checklist, ChecklistVersion
 from mobile_forms.models.questions import normalized
-from mobile_forms.xlsform import read_xlsform
+from mobile_forms.xlsform import Problem, read_xlsform
 
 
 def default_checklist_code(category: HotspotCategory, phase_kind: str = "") -> str:
@@ -44,13 +44,14 @@ def checklist_get_or_create(
     return checklist, True
 
 
-def _same_content(version: ChecklistVersion | None, *, title, title_en, label, questions) -> bool:
-    return version is not None and (version.title, version.title_en, version.label, version.questions) == (
-        title,
-        title_en,
-        label,
-        questions,
-    )
+def _same_content(version: ChecklistVersion | None, *, title, title_en, label, questions, sections) -> bool:
+    return version is not None and (
+        version.title,
+        version.title_en,
+        version.label,
+        version.questions,
+        version.sections,
+    ) == (title, title_en, label, questions, sections)
 
 
 def version_create(
@@ -63,6 +64,7 @@ def version_create(
     source: str = "",
     user=None,
     publish: bool = True,
+    sections: list[dict] | None = None,
 ) -> tuple[ChecklistVersion, bool]:
     """A new version of `checklist` (published at once unless publish=False).
 
@@ -70,13 +72,14 @@ def version_create(
     version is returned with created=False. Raises ValidationError naming every bad question.
     """
     questions = normalized(questions)
+    sections = sections or []
     with transaction.atomic():
         Checklist.objects.select_for_update().get(pk=checklist.pk)
         if publish:
             same = checklist.versions.filter(published_at__isnull=False).order_by("-number").first()
         else:
             same = checklist.versions.filter(published_at__isnull=True).order_by("-created_at").first()
-        if _same_content(same, title=title, title_en=title_en, label=label, questions=questions):
+        if _same_content(same, title=title, title_en=title_en, label=label, questions=questions, sections=sections):
             return same, False
         version = ChecklistVersion(
             checklist=checklist,
@@ -84,6 +87,7 @@ def version_create(
             title_en=title_en,
             label=label,
             questions=questions,
+            sections=sections,
             source=source[:200],
             created_by=user if user is not None and user.is_authenticated else None,
         )
@@ -118,6 +122,7 @@ def version_draft_from(*, version: ChecklistVersion, user=None) -> ChecklistVers
         title_en=version.title_en,
         label=version.label,
         questions=version.questions,
+        sections=version.sections,
         source=_("copy of %(version)s") % {"version": version},
         created_by=user if user is not None and user.is_authenticated else None,
     )
@@ -127,8 +132,8 @@ def version_draft_from(*, version: ChecklistVersion, user=None) -> ChecklistVers
 
 
 def version_update_draft(*, version: ChecklistVersion, **fields) -> ChecklistVersion:
-    """Change a draft's title, label or questions; a published version refuses (make a draft from it)."""
-    allowed = {"title", "title_en", "label", "questions"}
+    """Change a draft's title, label, questions or sections; a published version refuses (make a draft from it)."""
+    allowed = {"title", "title_en", "label", "questions", "sections"}
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"cannot change {sorted(unknown)}")
@@ -149,10 +154,11 @@ def xlsform_import(
     user=None,
     publish: bool = True,
     filename: str = "",
-) -> tuple[ChecklistVersion, bool]:
-    """Import an XLSForm workbook as a new version of the category's checklist.
+) -> tuple[ChecklistVersion, bool, list[Problem]]:
+    """Import an XLSForm workbook as a new version of the category's checklist: (version, created, warnings).
 
-    Raises `XLSFormError` (a ValidationError) listing every row it cannot take; nothing is stored then.
+    The warnings name the rows whose ignored features (appearance, media, calculations …) were dropped. Raises
+    `XLSFormError` (a ValidationError) listing every row it cannot take; nothing is stored then.
     """
     form = read_xlsform(source)
     phase_kind = phase_kind or ""
@@ -160,9 +166,10 @@ def xlsform_import(
     default_title = category.name + (f" · {PhaseKind(phase_kind).label}" if phase_kind else "")
     with transaction.atomic():
         checklist, _created = checklist_get_or_create(category=category, phase_kind=phase_kind, code=form.form_id)
-        return version_create(
+        version, created = version_create(
             checklist=checklist,
             questions=form.questions,
+            sections=form.sections,
             title=form.title or default_title,
             title_en=form.title_en or (category.name_en if not form.title else ""),
             label=label,
@@ -170,3 +177,4 @@ def xlsform_import(
             user=user,
             publish=publish,
         )
+    return version, created, form.warnings

@@ -19,6 +19,16 @@ class ConditionSerializer(serializers.Serializer):
     value = serializers.CharField(help_text='A choice value; "yes" / "no" for a yes/no question.')
 
 
+class ConstraintSerializer(serializers.Serializer):
+    min = serializers.FloatField(allow_null=True, help_text="Smallest number accepted (number questions).")
+    max = serializers.FloatField(allow_null=True, help_text="Largest number accepted (number questions).")
+    pattern = serializers.CharField(
+        allow_null=True, help_text="A regular expression the text must contain a match of (text questions)."
+    )
+    message = serializers.CharField(allow_blank=True, help_text="Shown when the answer breaks the constraint.")
+    message_en = serializers.CharField(allow_blank=True)
+
+
 class QuestionSerializer(serializers.Serializer):
     name = serializers.CharField()
     type = serializers.ChoiceField(choices=QuestionType.choices)
@@ -44,6 +54,19 @@ class QuestionSerializer(serializers.Serializer):
         default="",
         help_text="The severity of that finding: minor, major or severe (empty: the problem type's default).",
     )
+    # Older versions were stored without these keys.
+    constraint = ConstraintSerializer(allow_null=True, default=None)
+    required_message = serializers.CharField(allow_blank=True, default="")
+    required_message_en = serializers.CharField(allow_blank=True, default="")
+
+
+class SectionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    label_en = serializers.CharField(allow_blank=True)
+    questions = serializers.ListField(
+        child=serializers.CharField(), help_text="The names of the consecutive questions under this heading."
+    )
 
 
 class ChecklistVersionSerializer(serializers.ModelSerializer):
@@ -52,10 +75,22 @@ class ChecklistVersionSerializer(serializers.ModelSerializer):
     phase_kind = serializers.SerializerMethodField()
     version = serializers.IntegerField(source="number")
     questions = QuestionSerializer(many=True)
+    sections = SectionSerializer(many=True)
 
     class Meta:
         model = ChecklistVersion
-        fields = ["id", "code", "category", "phase_kind", "version", "label", "title", "title_en", "questions"]
+        fields = [
+            "id",
+            "code",
+            "category",
+            "phase_kind",
+            "version",
+            "label",
+            "title",
+            "title_en",
+            "questions",
+            "sections",
+        ]
 
     # An inline schema: a named enum would clash with the phases' own KindEnum (the same choices).
     @extend_schema_field(

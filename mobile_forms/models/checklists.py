@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inspections.models import PhaseKind, ProblemType
 from mobile_forms.models.questions import problem_type_codes, question_problems
+from mobile_forms.models.sections import section_problems
 
 
 class Checklist(models.Model):
@@ -62,6 +63,12 @@ class ChecklistVersion(models.Model):
             "A scored question may name the problem type and severity of the finding its failure opens "
             "(keys problem_type and severity)."
         ),
+    )
+    sections = models.JSONField(
+        _("sections"),
+        default=list,
+        blank=True,
+        help_text=_("Headings over runs of questions (an XLSForm's groups), see mobile_forms.models.sections."),
     )
     source = models.CharField(_("source"), max_length=200, blank=True, help_text=_("Where the questions came from."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -118,6 +125,9 @@ class ChecklistVersion(models.Model):
         problems = question_problems(self.questions)
         if problems:
             raise ValidationError({"questions": [describe_problem(self.questions, *problem) for problem in problems]})
+        problems = section_problems(self.sections, self.questions)
+        if problems:
+            raise ValidationError({"sections": problems})
         unknown = sorted(problem_type_codes(self.questions) - set(_active_problem_types()))
         if unknown:
             raise ValidationError(

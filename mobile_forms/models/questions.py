@@ -6,10 +6,13 @@ A version stores its questions as a list of plain dicts, exactly as the API serv
      "required": True, "relevant": None | {"question": "q0", "value": "no"},
      "choices": [{"value": "yes", "label": "是", "label_en": "Yes", "fails": False}, …],
      "deduction": 2.0 | None,
-     "problem_type": "street_vending", "severity": "major"}   (both optional)
+     "problem_type": "street_vending", "severity": "major",
+     "constraint": None | {"min": 0, "max": 10, "pattern": None, "message": "…", "message_en": "…"},
+     "required_message": "", "required_message_en": ""}
 
 A scored question may name the problem type (a ProblemType code) and the severity of the finding its failure opens:
-on the tablet, failing it opens that finding pre-filled, and the item's photo is the finding's evidence.
+on the tablet, failing it opens that finding pre-filled, and the item's photo is the finding's evidence (both keys
+optional). `constraint` is described in mobile_forms.models.constraints; older versions may lack the last five keys.
 
 The XLSForm importer, the admin and the demo loader all go through `question_problems()`, so the rules live here once.
 """
@@ -22,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from inspections.models import Severity
+from mobile_forms.models.constraints import constraint_problems
 
 
 class QuestionType(models.TextChoices):
@@ -69,6 +73,9 @@ QUESTION_KEYS = (
     "deduction",
     "problem_type",
     "severity",
+    "constraint",
+    "required_message",
+    "required_message_en",
 )
 # The finding a failed item opens: a problem type code and a severity (both optional keys of a question).
 PROBLEM_TYPE_RE = re.compile(r"^[-a-zA-Z0-9_]{1,40}$")
@@ -89,6 +96,9 @@ def question(name: str, type: str, label: str, **fields) -> dict:
         "relevant": None,
         "choices": [],
         "deduction": None,
+        "constraint": None,
+        "required_message": "",
+        "required_message_en": "",
     }
     item.update(fields)
     if item["type"] == QuestionType.YES_NO and not item["choices"]:
@@ -243,7 +253,9 @@ def question_problems(questions) -> list[tuple[int | None, str]]:
             own.append(_("The name “%(name)s” is used twice.") % {"name": name})
         if kind not in QuestionType.values:
             own.append(_("Unknown question type “%(type)s”.") % {"type": kind})
-        own += _text_problems(item, ("label", "label_en", "hint", "hint_en"), required="label")
+        own += _text_problems(
+            item, ("label", "label_en", "hint", "hint_en", "required_message", "required_message_en"), required="label"
+        )
         required = item.get("required", False)
         if not isinstance(required, bool):
             own.append(_("“required” must be true or false."))
@@ -253,6 +265,7 @@ def question_problems(questions) -> list[tuple[int | None, str]]:
         own += _deduction_problems(kind, item.get("deduction"), item.get("choices"))
         own += _relevant_problems(item.get("relevant"), earlier)
         own += _finding_problems(kind, item.get("problem_type"), item.get("severity"))
+        own += constraint_problems(kind, item.get("constraint"))
         problems += [(index, message) for message in own]
         if isinstance(name, str) and name not in earlier:
             earlier[name] = item

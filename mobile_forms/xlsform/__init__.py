@@ -1,26 +1,19 @@
-"""Reading (and writing) checklists as XLSForm workbooks, the ODK / KoboToolbox format.
+"""Reading (and writing) checklists as XLSForm workbooks, the ODK / KoboToolbox format, parsed with pyxform.
 
-Modules: `workbook` (the subset's words, types and problems), `reading`, `writing`.
+Modules: `reading` (pyxform's JSON → questions and sections), `elements` (one row), `types`, `languages`,
+`expressions` (conditions and constraints), `workbook` (what is returned), `writing`.
 
-The supported subset — anything else is refused, with one message per row naming the sheet, the row and what it
-cannot take; nothing is imported from a workbook with a problem:
-
-survey sheet
-    ``type``: ``select_one <list>``, ``select_multiple <list>``, ``integer``, ``decimal``, ``text``, ``date``,
-    ``image`` (a photo), ``geopoint``, ``note``. A ``select_one`` whose list has exactly the values ``yes`` and
-    ``no`` is a yes/no question (answered true/false; "no" is the failing answer). ``acknowledge`` is refused: it
-    has a single "OK" and no "no". Metadata rows (``start``, ``end``, ``today``, ``deviceid``, ``username`` …) are
-    skipped: an inspection records who and when by itself.
-    ``name``; ``label`` in Chinese and English: ``label::zh`` / ``label::Chinese (zh)`` / plain ``label`` and
-    ``label::en`` / ``label::English (en)``; ``hint`` the same way; ``required`` (yes / no / true / false);
-    ``relevant`` of the form ``${q} = 'v'`` (``selected(${q}, 'v')`` for a select_multiple);
-    ``deduction``: the points an item of the evaluation standard loses when it fails.
-    Ignored: ``appearance``, ``required_message``, ``guidance_hint`` and KoboToolbox's ``$…`` columns.
-choices sheet
-    ``list_name``, ``name``, labels as above, ``fails`` (yes / no): choosing this option fails the item.
-settings sheet (optional)
-    ``form_id`` (the checklist's code), ``form_title`` (or ``form_title::zh`` / ``form_title::en``), ``version``
-    (the version's label). Other settings are ignored.
+Taken: every type spelling pyxform accepts for select_one / select_multiple (``select one from <list>``,
+``select_one <list>`` …), integer, decimal, text (also ``phone number``), date, image, geopoint, note; ``or_other``;
+groups (→ sections; a group's condition passes to its questions); labels, hints, ``required_message`` and
+``constraint_message`` in every language spelling (``label::English (en)``, ``label:English``, ``label::zh`` …);
+``required`` yes/no; ``relevant`` of the form ``${q} = 'v'`` / ``selected(${q}, 'v')``; ``constraint`` as number
+bounds or a text ``regex()`` / ``string-length()``; our ``deduction`` and choices ``fails`` columns. Metadata rows
+(start, end, deviceid …) are skipped.
+Dropped with a warning on the row: appearance, media, parameters, default, guidance hints, calculations no condition
+uses, constraints a question type cannot hold, languages other than Chinese and English.
+Refused with the row (nothing is stored): repeats, external or filtered choice lists, conditions that cannot be
+evaluated, types we cannot ask (time, audio, barcode, acknowledge …), and whatever pyxform itself refuses.
 """
 
 from mobile_forms.xlsform.reading import read_xlsform

@@ -1,84 +1,23 @@
-"""The XLSForm subset's vocabulary: sheets, question types, words and languages, and the problems of a workbook."""
+"""The XLSForm reader's vocabulary: languages and flags, and what it returns (a form, its warnings and problems)."""
 
-import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from mobile_forms.models.questions import QuestionType
-
 MAX_ROWS = 2000
 SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"
 SHEET_ORDER = {SETTINGS: 0, SURVEY: 1, CHOICES: 2}
 
-SIMPLE_TYPES = {
-    "integer": QuestionType.INTEGER,
-    "int": QuestionType.INTEGER,
-    "decimal": QuestionType.DECIMAL,
-    "text": QuestionType.TEXT,
-    "string": QuestionType.TEXT,
-    "date": QuestionType.DATE,
-    "image": QuestionType.PHOTO,
-    "photo": QuestionType.PHOTO,
-    "geopoint": QuestionType.GEOPOINT,
-    "gps": QuestionType.GEOPOINT,
-    "location": QuestionType.GEOPOINT,
-    "note": QuestionType.NOTE,
-}
-METADATA_TYPES = {
-    "start",
-    "end",
-    "today",
-    "deviceid",
-    "imei",
-    "username",
-    "email",
-    "phonenumber",
-    "simserial",
-    "subscriberid",
-}
-# ODK types outside the subset: named as "not supported" rather than "not a question type".
-ODK_TYPES = {
-    "acknowledge",
-    "time",
-    "datetime",
-    "range",
-    "rank",
-    "geotrace",
-    "geoshape",
-    "audio",
-    "video",
-    "file",
-    "barcode",
-    "hidden",
-    "trigger",
-    "background-audio",
-    "background-geopoint",
-    "start-geopoint",
-    "audit",
-    "xml-external",
-    "csv-external",
-    "select_one_from_file",
-    "select_multiple_from_file",
-    "select_one_external",
-    "calculate",
-}
-IGNORED_COLUMNS = {"appearance", "required_message", "guidance_hint"}
 TRUE_WORDS = {"yes", "true", "true()", "1", "y"}
 FALSE_WORDS = {"", "no", "false", "false()", "0", "n"}
-ZH_LANGUAGES = {"zh", "zh-hans", "zh-cn", "zh_cn", "zh-hans-cn", "chinese", "中文", "简体中文"}
+ZH_LANGUAGES = {"zh", "zh-hans", "zh-cn", "zh_cn", "zh-hans-cn", "chinese", "中文", "简体中文", "汉语"}
 EN_LANGUAGES = {"en", "en-us", "en-gb", "english"}
-
-RELEVANT_EQUALS = re.compile(r"""^\s*\$\{(?P<name>[^}]+)\}\s*=\s*(?P<q>['"])(?P<value>[^'"]*)(?P=q)\s*$""")
-RELEVANT_SELECTED = re.compile(
-    r"""^\s*selected\(\s*\$\{(?P<name>[^}]+)\}\s*,\s*(?P<q>['"])(?P<value>[^'"]*)(?P=q)\s*\)\s*$"""
-)
 
 
 @dataclass(frozen=True)
 class Problem:
-    """Something in the workbook that is outside the supported subset; row is the spreadsheet's row number."""
+    """A row of the workbook the reader refuses or warns about; row is the spreadsheet's row number (or None)."""
 
     sheet: str
     row: int | None
@@ -102,6 +41,22 @@ class XLSFormError(ValidationError):
         super().__init__([str(problem) for problem in problems])
 
 
+class Collector:
+    """Messages gathered by (sheet, row), one line per row, in the workbook's order."""
+
+    def __init__(self):
+        self.by_row: dict[tuple[str, int | None], list[str]] = {}
+
+    def add(self, sheet: str, row: int | None, message: str) -> None:
+        messages = self.by_row.setdefault((sheet, row), [])
+        if message not in messages:
+            messages.append(message)
+
+    def problems(self) -> list[Problem]:
+        keys = sorted(self.by_row, key=lambda key: (SHEET_ORDER.get(key[0], 9), key[1] or 0))
+        return [Problem(sheet, row, "; ".join(self.by_row[(sheet, row)])) for sheet, row in keys]
+
+
 @dataclass
 class ParsedForm:
     questions: list[dict]
@@ -110,3 +65,5 @@ class ParsedForm:
     title_en: str = ""
     version: str = ""
     rows: dict[str, int] = field(default_factory=dict)  # question name → survey row
+    sections: list[dict] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # what was dropped, row by row

@@ -6,7 +6,18 @@ from mobile_forms.models.questions import QuestionType
 from mobile_forms.xlsform.workbook import CHOICES, SETTINGS, SURVEY
 
 
-# ---------------------------------------------------------------- writing
+def _constraint(limits: dict) -> str:
+    terms = []
+    if limits.get("min") is not None:
+        terms.append(f". >= {limits['min']:g}")
+    if limits.get("max") is not None:
+        terms.append(f". <= {limits['max']:g}")
+    if limits.get("pattern"):
+        quote = "'" if "'" not in limits["pattern"] else '"'
+        terms.append(f"regex(., {quote}{limits['pattern']}{quote})")
+    return " and ".join(terms)
+
+
 def write_xlsform(version) -> bytes:
     """The version as an XLSForm workbook that `read_xlsform` reads back to the same questions (for editing)."""
     import openpyxl
@@ -15,12 +26,32 @@ def write_xlsform(version) -> bytes:
     survey = workbook.active
     survey.title = SURVEY
     survey.append(
-        ["type", "name", "label::zh", "label::en", "hint::zh", "hint::en", "required", "relevant", "deduction"]
+        [
+            "type",
+            "name",
+            "label::zh",
+            "label::en",
+            "hint::zh",
+            "hint::en",
+            "required",
+            "required_message::zh",
+            "required_message::en",
+            "relevant",
+            "constraint",
+            "constraint_message::zh",
+            "constraint_message::en",
+            "deduction",
+        ]
     )
+    starts = {item["questions"][0]: item for item in version.sections}
+    ends = {item["questions"][-1] for item in version.sections}
     choices = workbook.create_sheet(CHOICES)
     choices.append(["list_name", "name", "label::zh", "label::en", "fails"])
     written: dict[tuple, str] = {}
     for item in version.questions:
+        if item["name"] in starts:
+            heading = starts[item["name"]]
+            survey.append(["begin group", heading["name"], heading["label"], heading["label_en"]])
         kind = item["type"]
         type_cell = {
             QuestionType.PHOTO: "image",
@@ -46,6 +77,7 @@ def write_xlsform(version) -> bytes:
             source = next(q for q in version.questions if q["name"] == name)
             many = source["type"] == QuestionType.SELECT_MANY
             relevant = f"selected(${{{name}}}, '{value}')" if many else f"${{{name}}} = '{value}'"
+        limits = item.get("constraint") or {}
         survey.append(
             [
                 type_cell,
@@ -55,10 +87,17 @@ def write_xlsform(version) -> bytes:
                 item["hint"],
                 item["hint_en"],
                 "yes" if item["required"] else "",
+                item.get("required_message", ""),
+                item.get("required_message_en", ""),
                 relevant,
+                _constraint(limits),
+                limits.get("message", ""),
+                limits.get("message_en", ""),
                 item["deduction"],
             ]
         )
+        if item["name"] in ends:
+            survey.append(["end group"])
     settings = workbook.create_sheet(SETTINGS)
     settings.append(["form_id", "form_title::zh", "form_title::en", "version"])
     settings.append([version.checklist.code, version.title, version.title_en, version.label])

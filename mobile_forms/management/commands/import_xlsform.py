@@ -14,7 +14,8 @@ from mobile_forms.xlsform import XLSFormError
 class Command(BaseCommand):
     help = (
         "Import an XLSForm workbook (.xlsx) as a new version of a hotspot category's checklist. "
-        "A workbook with anything outside the supported subset is refused whole, with one line per row."
+        "Features that change nothing asked (appearance, media, calculations) are dropped with a warning per row; "
+        "a workbook with anything that would change the meaning is refused whole, with one line per row."
     )
 
     def add_arguments(self, parser):
@@ -43,7 +44,7 @@ class Command(BaseCommand):
                 raise CommandError(_("No user “%(username)s”.") % {"username": user})
         try:
             with file.open("rb") as handle:
-                version, created = xlsform_import(
+                version, created, warnings = xlsform_import(
                     source=handle,
                     category=found,
                     phase_kind=phase,
@@ -60,6 +61,8 @@ class Command(BaseCommand):
             ) from exc
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
+        for warning in warnings:
+            self.stdout.write(self.style.WARNING(_("Dropped: %(warning)s") % {"warning": warning}))
         if not created:
             self.stdout.write(_("Nothing new: %(version)s already has exactly these questions.") % {"version": version})
             return

@@ -20,6 +20,7 @@ export class ChecklistForm {
     this.context = context;
     this.blocks = new Map();
     this.element = null;
+    this.headings = []; // [{element, names}] of the version's sections (an XLSForm's groups)
   }
 
   text(object, field) {
@@ -106,6 +107,7 @@ export class ChecklistForm {
         badge.hidden = !(visible.has(question.name) && !unanswered(value) && fails(question, value));
       }
     }
+    for (const heading of this.headings) heading.element.hidden = !heading.names.some((name) => visible.has(name));
     const total = document.getElementById("deduction-total");
     if (total) {
       const points = this.deduction();
@@ -113,16 +115,33 @@ export class ChecklistForm {
     }
   }
 
-  /* Required questions that apply and have no answer; marks them and returns their names. */
+  /* Whether an answer breaks the question's constraint (number bounds or a text pattern), as the server checks. */
+  breaks(question, value) {
+    const limits = question.constraint;
+    if (!limits || unanswered(value)) return false;
+    if (typeof value === "number") return (limits.min != null && value < limits.min) || (limits.max != null && value > limits.max);
+    if (typeof value === "string" && limits.pattern) return !new RegExp(limits.pattern, "u").test(value);
+    return false;
+  }
+
+  /* Required questions that apply and have no answer, and answers outside their constraint; marks them with the
+   * checklist's own message when it has one, and returns their names. */
   validate() {
     const visible = this.visibleNames();
     const missing = [];
     for (const question of this.checklist.questions) {
       const block = this.blocks.get(question.name);
+      const value = this.answers[question.name];
       const needed = question.required && question.type !== "note" && visible.has(question.name);
-      const bad = needed && unanswered(this.answers[question.name]);
-      if (block) block.classList.toggle("has-error", bad);
-      if (bad) missing.push(question.name);
+      const empty = needed && unanswered(value);
+      const broken = visible.has(question.name) && this.breaks(question, value);
+      if (block) {
+        block.classList.toggle("has-error", empty || broken);
+        const error = block.querySelector(".question-error");
+        const own = broken ? this.text(question.constraint, "message") : this.text(question, "required_message");
+        if (error) error.textContent = own || (broken ? this.context.t.answerOutOfRange : this.context.t.answerRequired);
+      }
+      if (empty || broken) missing.push(question.name);
     }
     return missing;
   }
@@ -130,7 +149,14 @@ export class ChecklistForm {
   render() {
     const t = this.context.t;
     const form = h("div", { class: "checklist", "data-testid": "checklist", "data-checklist": this.checklist.id });
+    const starts = new Map((this.checklist.sections || []).map((section) => [section.questions[0], section]));
     this.checklist.questions.forEach((question, index) => {
+      const section = starts.get(question.name);
+      if (section) {
+        const element = h("h3", { class: "checklist-section", "data-section": section.name }, this.text(section, "label"));
+        this.headings.push({ element, names: section.questions });
+        form.append(element);
+      }
       const id = "q-" + question.name;
       const hint = this.text(question, "hint");
       const block = h(

@@ -61,6 +61,7 @@ def test_the_body_follows_the_contract(client_for, world, versions):
         "label": "2026.2",
         "title": "公交站检查表",
         "title_en": "Checklist",
+        "sections": [],
     }
     assert body[1]["phase_kind"] == "acceptance" and body[1]["code"] == "bus_stop-acceptance"
     questions = {item["name"]: item for item in generic["questions"]}
@@ -80,6 +81,9 @@ def test_the_body_follows_the_contract(client_for, world, versions):
         "deduction": 4.0,
         "problem_type": "",
         "severity": "",
+        "constraint": None,
+        "required_message": "",
+        "required_message_en": "",
     }
     assert questions["garbage_kind"]["relevant"] == {"question": "clean", "value": "no"}
     assert questions["photo"]["deduction"] is None and questions["photo"]["choices"] == []

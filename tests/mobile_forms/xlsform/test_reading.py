@@ -29,6 +29,9 @@ def q(name, type, label, label_en="", **fields):
         "relevant": None,
         "choices": [],
         "deduction": None,
+        "constraint": None,
+        "required_message": "",
+        "required_message_en": "",
     }
     item.update(fields)
     return item
@@ -147,7 +150,7 @@ def test_a_workbook_with_unsupported_features_is_refused_with_one_message_per_ro
     with pytest.raises(XLSFormError) as caught:
         read_xlsform(path)
     assert caught.value.messages == BAD_PROBLEMS
-    assert [(p.sheet, p.row) for p in caught.value.problems][:3] == [("survey", 2), ("survey", 3), ("survey", 4)]
+    assert [(p.sheet, p.row) for p in caught.value.problems][:3] == [("survey", 3), ("survey", 6), ("survey", 7)]
 
 
 @pytest.mark.django_db
@@ -167,7 +170,10 @@ def test_nothing_is_half_imported(tmp_path):
         ),
         (
             {"survey": [["type", "name", "label"], ["select_one fruit", "a", "甲"]]},
-            ["survey sheet, row 2: the choice list “fruit” is missing from the workbook (it has no choices sheet)"],
+            [
+                "survey sheet: pyxform refuses it: There should be a choices sheet in this xlsform. Please ensure that "
+                "the choices sheet has the mandatory columns 'list_name', 'name', and 'label'."
+            ],
         ),
         (
             {"survey": [["type", "name", "label"], ["start", "start", None], ["note", "n", "说明"]]},
@@ -207,7 +213,7 @@ def test_too_many_rows_are_refused(tmp_path):
 def test_importing_makes_a_checklist_then_new_versions_and_skips_an_identical_file(tmp_path):
     category = HotspotCategory.objects.get(code="construction_site")
     path = supported_workbook(tmp_path / "site.xlsx")
-    version, created = xlsform_import(source=path, category=category, filename="site.xlsx")
+    version, created, _warnings = xlsform_import(source=path, category=category, filename="site.xlsx")
     assert created and version.number == 1
     assert (version.checklist.code, version.checklist.phase_kind, version.label, version.title, version.source) == (
         "site_check",
@@ -216,14 +222,14 @@ def test_importing_makes_a_checklist_then_new_versions_and_skips_an_identical_fi
         "工地检查表",
         "XLSForm site.xlsx",
     )
-    again, created = xlsform_import(source=path, category=category)
+    again, created, _warnings = xlsform_import(source=path, category=category)
     assert not created and again.pk == version.pk
 
     book = openpyxl.load_workbook(path)
     book["survey"]["I4"] = 3  # hoarding_intact now costs 3 points
     book.save(path)
-    second, created = xlsform_import(source=path, category=category)
+    second, created, _warnings = xlsform_import(source=path, category=category)
     assert created and second.number == 2 and second.questions[1]["deduction"] == 3.0
 
-    phase, created = xlsform_import(source=path, category=category, phase_kind="acceptance", publish=False)
+    phase, created, _warnings = xlsform_import(source=path, category=category, phase_kind="acceptance", publish=False)
     assert created and phase.checklist.code == "construction_site-acceptance" and phase.number is None

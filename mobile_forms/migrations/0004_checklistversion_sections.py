@@ -9,14 +9,14 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
+        migrations.AddField(
             model_name="checklistversion",
-            name="questions",
+            name="sections",
             field=models.JSONField(
                 blank=True,
                 default=list,
-                help_text="A scored question may name the problem type and severity of the finding its failure opens (keys problem_type and severity).",
-                verbose_name="questions",
+                help_text="Headings over runs of questions (an XLSForm's groups), see mobile_forms.models.sections.",
+                verbose_name="sections",
             ),
         ),
     ]
