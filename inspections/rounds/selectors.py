@@ -14,6 +14,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -113,7 +114,7 @@ def with_progress(rounds: QuerySet[Round]) -> QuerySet[Round]:
     return rounds.annotate(
         stop_count=Count("stops", distinct=True),
         visited_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0),
-    )
+    ).order_by(F("day").desc(nulls_last=True), "-created_at", "-pk")
 
 
 def unvisited_stops(user, *, start: dt.date, end: dt.date) -> QuerySet[RoundStop]:
