@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from inspections.rounds.selectors import rounds_for_user, round_stops, stops_for_user, unvisited_stops, with_progress
+from inspections.rounds.selectors import round_stops, rounds_for_user, stops_for_user, unvisited_stops, with_progress
 from inspections.rounds.services import RoundInput, round_create
 from tests.inspections.rounds.builders import visit
 
