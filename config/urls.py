@@ -35,6 +35,7 @@ urlpatterns = [
     path("map/", map_page, name="map"),
     path("inspections/", include("inspections.web.inspections.urls")),
     path("tasks/", include("inspections.web.tasks.urls")),
+    path("rounds/", include("inspections.web.rounds.urls")),
     path("notifications/", include("inspections.web.notifications.urls")),
     path("dashboard/briefings/", include("inspections.web.briefings.urls")),
     path("m/", include("mobile_forms.urls")),

@@ -206,3 +206,4 @@ class WebhookDeliveryAdmin(ReadOnlyEvidence, admin.ModelAdmin):
 
 
 from inspections.rectification import calendar_admin  # noqa: F401, E402  (calendar days)
+from inspections.rounds import admin as rounds_admin  # noqa: F401, E402  (inspection rounds)

@@ -29,10 +29,11 @@ from geo.layers import Layer, LegendEntry, register
 from geo.layers.filters import LayerFilterSet
 from geo.models import Hotspot
 from geo.selectors import hotspots_for_user
-from inspections.models import Finding, Inspection, Severity, Task, TaskStatus
-from inspections.permissions import can_view_tasks
+from inspections.models import Finding, Inspection, RoundStop, Severity, Task, TaskStatus
+from inspections.permissions import can_view_rounds, can_view_tasks
 from inspections.rectification.workflow import WITH_MANAGER, WITH_UNIT, overdue_q
 from inspections.reporting.metrics import closed_on_time_q, closed_q, counted_q
+from inspections.rounds.selectors import DUE, MISSED, STOP_STATES, VISITED, stops_for_user
 from inspections.selectors import findings_for_user, tasks_for_user
 
 OVERDUE = "overdue"
@@ -289,6 +290,69 @@ HOTSPOTS = Layer(
 )
 
 
+COVERAGE_LEGEND = (
+    LegendEntry(MISSED, dict(STOP_STATES)[MISSED], "#d7191c", emphasis=True),
+    LegendEntry(DUE, dict(STOP_STATES)[DUE], "#fdae61"),
+    LegendEntry(VISITED, dict(STOP_STATES)[VISITED], "#1a9641"),
+)
+
+
+class CoverageLayerFilter(LayerFilterSet):
+    """``start``/``end``: the rounds whose window (their day, or their phase) overlaps the range."""
+
+    jurisdiction_field = "hotspot__jurisdiction"
+
+    round = IdFilter(field_name="round", label=_("Round (id)"))
+    inspector = IdFilter(field_name="round__inspectors", label=_("Inspector (id)"), distinct=True)
+    campaign = IdFilter(field_name="round__phase__campaign", label=_("Campaign (id)"))
+    phase = IdFilter(field_name="round__phase", label=_("Phase (id)"))
+    category = django_filters.CharFilter(field_name="hotspot__category__code", label=_("Category (code)"))
+    state = django_filters.MultipleChoiceFilter(field_name="state", choices=STOP_STATES, label=_("Visit"))
+
+    class Meta:
+        model = RoundStop
+        fields = []
+
+    def filter_start(self, queryset, name, value):
+        return queryset.filter(window_end__gte=value)
+
+    def filter_end(self, queryset, name, value):
+        return queryset.filter(window_start__lte=value)
+
+
+def coverage_properties() -> dict:
+    return {
+        "state": "state",
+        "round": "round_id",
+        "title": "round__title",
+        "order": "order",
+        "hotspot": "hotspot_id",
+        "name": "hotspot__name",
+        "category": "hotspot__category__code",
+        "jurisdiction": "hotspot__jurisdiction_id",
+        "first_day": "window_start",
+        "last_day": "window_end",
+        "visited_at": "visited_at",
+    }
+
+
+COVERAGE = Layer(
+    name="coverage",
+    label=_("Round coverage"),
+    description=_("The hotspots assigned in inspection rounds: visited, not visited yet, or missed."),
+    rows=stops_for_user,
+    geometry="hotspot__geometry",
+    properties=coverage_properties,
+    filterset=CoverageLayerFilter,
+    style="state",
+    legend=COVERAGE_LEGEND,
+    sources=("inspections.Round", "inspections.RoundStop", "inspections.Inspection"),
+    visible=can_view_rounds,  # rectifiers get 403; field staff see the rounds assigned to them
+    figures=lambda: {"visited": Q(visited=True), "missed": Q(state=MISSED)},
+    rates=(("visited_share", "visited", "count"),),
+)
+
+
 def register_layers() -> None:
-    for layer in (TASKS, FINDINGS, HOTSPOTS):
+    for layer in (TASKS, FINDINGS, HOTSPOTS, COVERAGE):
         register(layer)

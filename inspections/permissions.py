@@ -92,3 +92,26 @@ def can_view_briefing(user, briefing) -> bool:
         return False
     root = scope_root(user)
     return root is not None and briefing.scope.code.startswith(root.code)
+
+
+# Inspection rounds (巡查计划)
+
+
+def can_plan_rounds(user) -> bool:
+    """Managers assign hotspots to inspectors in their area; administrators anywhere. Inspectors never assign."""
+    return is_manager(user)
+
+
+def can_change_round(user, round_) -> bool:
+    """A manager of the round's area."""
+    if not can_plan_rounds(user):
+        return False
+    if is_admin(user):
+        return True
+    root = scope_root(user)
+    return root is not None and round_.jurisdiction.code.startswith(root.code)
+
+
+def can_view_rounds(user) -> bool:
+    """Field staff see the rounds assigned to them, managers their area's; rectifiers work through tasks."""
+    return is_field_role(user)

@@ -53,6 +53,7 @@ MODULES = [
     "mobile/js/map.js",
     "mobile/js/outbox.js",
     "mobile/js/queue.js",
+    "mobile/js/rounds.js",
     "mobile/js/router.js",
     "mobile/js/shell.js",
     "mobile/js/state.js",
@@ -117,7 +118,10 @@ def _urls() -> dict:
         "setLanguage": reverse("set_language"),
         "hotspots": reverse("hotspot-list") + "?active=true",
         "jurisdictions": reverse("jurisdiction-list") + "?level=2",
-        "campaigns": reverse("campaign-list"),
+        # The phase running today by the server's date (the tablet's clock may be wrong).
+        "campaigns": reverse("campaign-list") + "?current=true",
+        # Today's rounds of the person signed in (kept by the service worker like every API read).
+        "rounds": reverse("round-list") + "?date=today&inspector=me",
         "problemTypes": reverse("problem-type-list"),
         "checklists": "/api/checklists/",
         "inspections": reverse("inspection-list"),

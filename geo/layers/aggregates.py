@@ -143,12 +143,20 @@ def _empty(cell: str, size: float | None) -> dict:
 # ---------------------------------------------------------------- the SQL
 
 
+def _field(model, path: str):
+    """The model field at the end of ``path`` (``geometry``, or ``hotspot__geometry`` across a relation)."""
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field(name)
+
+
 def _inner(layer: Layer, rows: QuerySet, figures: Mapping, *, coordinates: bool = True, jurisdiction: str = ""):
     """The rows as the columns the aggregation reads, compiled: agg_x, agg_y (degrees), agg_w (weight), agg_f<i>
     (1 when the row meets figure i), agg_j (jurisdiction id)."""
     columns = {}
     if coordinates:
-        field = rows.model._meta.get_field(layer.geometry)
+        field = _field(rows.model, layer.geometry)
         point = F(layer.geometry) if field.geom_type == "POINT" else Centroid(layer.geometry)
         columns["agg_x"] = Func(point, function="ST_X", output_field=FloatField())
         columns["agg_y"] = Func(point, function="ST_Y", output_field=FloatField())

@@ -52,10 +52,21 @@ class PhaseSerializer(serializers.ModelSerializer):
 
 class CampaignSerializer(serializers.ModelSerializer):
     phases = PhaseSerializer(many=True, read_only=True)
+    current_phase = serializers.SerializerMethodField(
+        help_text="The phase whose window contains today's date on the server, if the campaign is active."
+    )
 
     class Meta:
         model = Campaign
-        fields = ["id", "name", "name_en", "description", "starts_on", "ends_on", "active", "phases"]
+        fields = ["id", "name", "name_en", "description", "starts_on", "ends_on", "active", "phases", "current_phase"]
+
+    @extend_schema_field(PhaseSerializer(allow_null=True))
+    def get_current_phase(self, campaign):
+        if not campaign.active:
+            return None
+        today = timezone.localdate()
+        running = [phase for phase in campaign.phases.all() if phase.starts_on <= today <= phase.ends_on]
+        return PhaseSerializer(running[0]).data if running else None
 
 
 class ClientUUIDField(serializers.UUIDField):

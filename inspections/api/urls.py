@@ -3,6 +3,7 @@ from django.urls import path
 from inspections.api.metrics import MetricsView
 from inspections.api.notifications import NotificationViewSet
 from inspections.api.rankings import RankingView, ScoresView
+from inspections.api.rounds import RoundViewSet
 from inspections.api.tasks import TaskViewSet
 from inspections.api.views import (
     CampaignViewSet,
@@ -21,6 +22,7 @@ def register(router) -> None:
     router.register("findings", FindingViewSet, basename="finding")
     router.register("tasks", TaskViewSet, basename="task")
     router.register("notifications", NotificationViewSet, basename="notification")
+    router.register("rounds", RoundViewSet, basename="round")
 
 
 urlpatterns = [

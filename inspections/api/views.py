@@ -1,6 +1,8 @@
+import django_filters
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
@@ -10,6 +12,7 @@ from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from geo.api.filters import BooleanFilter
 from inspections.api.filters import FindingFilter, InspectionFilter
 from inspections.api.serializers import (
     CampaignSerializer,
@@ -51,11 +54,32 @@ class ProblemTypeViewSet(viewsets.ReadOnlyModelViewSet):
         return qs.filter(categories__code=category) if category else qs
 
 
+class CampaignFilter(django_filters.FilterSet):
+    current = BooleanFilter(
+        method="filter_current",
+        help_text="`true`: the active campaigns with a phase whose window contains today's date on the server (in "
+        "the district's time zone); `false`: the others. Each campaign's `current_phase` names that phase.",
+    )
+
+    class Meta:
+        model = Campaign
+        fields = []
+
+    def filter_current(self, queryset, name, value):
+        today = timezone.localdate()
+        running = Campaign.objects.filter(active=True, phases__starts_on__lte=today, phases__ends_on__gte=today)
+        pks = running.values("pk")
+        return queryset.filter(pk__in=pks) if value else queryset.exclude(pk__in=pks)
+
+
 class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
-    """Campaigns with their phases (self-inspection, cross inspection, mock evaluation, acceptance)."""
+    """Campaigns with their phases (self-inspection, cross inspection, mock evaluation, acceptance), and the phase
+    running today by the server's date (`current_phase`). The tablet asks `?current=true` for the phase it records
+    inspections in, rather than trusting its own clock."""
 
     serializer_class = CampaignSerializer
     pagination_class = None
+    filterset_class = CampaignFilter
     queryset = Campaign.objects.prefetch_related("phases")
 
 

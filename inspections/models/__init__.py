@@ -5,6 +5,7 @@ from .findings import Finding, ProblemType, Severity
 from .inspections import Inspection, answers_deduction
 from .notifications import Notification, NotificationEvent, WebhookDelivery
 from .photos import FlagCode, Photo, PhotoFile, PhotoFlag, PhotoRole
+from .rounds import Round, RoundStop
 from .tasks import Task, TaskEvent, TaskOrigin, TaskStatus
 from .uploads import PhotoUploadSession
 
@@ -26,6 +27,8 @@ __all__ = [
     "PhotoRole",
     "PhotoUploadSession",
     "ProblemType",
+    "Round",
+    "RoundStop",
     "Severity",
     "Task",
     "TaskEvent",

@@ -84,3 +84,26 @@ def as_upload(data: bytes, name: str = "photo.jpg"):
     handle = io.BytesIO(data)
     handle.name = name
     return handle
+
+
+@pytest.fixture
+def west_spots(world):
+    """Three hotspots of the west community (rounds' tests), west to east: 西一, 西二, 西三 (listed 一, 三, 二)."""
+    from django.contrib.gis.geos import Point
+
+    from tests.factories import HotspotFactory
+
+    return [
+        HotspotFactory(name="西一", geometry=Point(116.205, 39.845, srid=4326)),
+        HotspotFactory(name="西三", geometry=Point(116.215, 39.845, srid=4326)),
+        HotspotFactory(name="西二", geometry=Point(116.210, 39.845, srid=4326)),
+    ]
+
+
+@pytest.fixture
+def west_inspector(world):
+    """An inspector patrolling the west community."""
+    from accounts.models import Role
+    from tests.factories import UserFactory
+
+    return UserFactory(username="west_inspector", role=Role.INSPECTOR, jurisdiction=world.west)

@@ -44,6 +44,7 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "geo.hotspotcategory": AdminModel(ADMINS, ADMINS, ADMINS, False, lambda s: s.hotspot.category),
     "inspections.campaign": AdminModel(ADMINS, ADMINS, ADMINS, False, lambda s: s.phase.campaign),
     "inspections.problemtype": AdminModel(ADMINS, ADMINS, ADMINS, False, _problem_type),
+    "inspections.round": AdminModel(STAFF, STAFF, STAFF, True, lambda s: s.round),
     "inspections.calendarday": AdminModel(ADMINS, ADMINS, ADMINS, False, lambda s: s.calendar_day),
     # Evidence and what the system sent are read, never added or edited; tasks move only through the workflow and
     # are never deleted, nor is the evidence whose deletion would take a task with it.

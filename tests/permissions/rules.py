@@ -124,6 +124,17 @@ def _sync_body(s):
     return {"device": "matrix-tablet", "items": [move]}
 
 
+def _round_form(s):
+    return {
+        "title": "西社区巡查（矩阵）",
+        "jurisdiction": s.world.west.pk,
+        "day": _day(1),
+        "inspectors": [s.people["inspector"].pk],
+        "hotspots": [s.hotspot.pk, s.stop_left_hotspot.pk],
+    }
+
+
+ROUND_OWNERS = frozenset({"admin", "manager", "inspector"})  # A's staff, and the inspector the round is assigned to
 TASK = "/api/tasks/{id}/"
 MOVE = "/api/tasks/{id}/transition/"
 
@@ -221,6 +232,31 @@ RULES: list[Rule] = [
     Rule(
         "GET", "/dashboard/briefings/{id}/{kind}/", MANAGERS, url=_at("/dashboard/briefings/{id}/docx/", id="briefing")
     ),
+    # Inspection rounds: planned by managers in their area, seen by the inspectors they are assigned to
+    Rule("GET", "/rounds/", MANAGERS, listed=lambda s: f'data-round="{s.round.pk}"', others_answered=True),
+    Rule("GET", "/rounds/new/", MANAGERS, scoped=False),
+    Rule("POST", "/rounds/new/", MANAGERS, body=_round_form, form="form", refusals=REFUSED | {400}),
+    Rule(
+        "GET",
+        "/rounds/coverage/",
+        MANAGERS,
+        listed=lambda s: f'data-stop="{s.stop_left.pk}"',
+        others_answered=True,
+    ),
+    Rule("GET", "/rounds/{id}/", MANAGERS, url=_at("/rounds/{id}/", id="round")),
+    Rule("GET", "/rounds/{id}/edit/", MANAGERS, url=_at("/rounds/{id}/edit/", id="round")),
+    Rule(
+        "POST", "/rounds/{id}/edit/", MANAGERS, url=_at("/rounds/{id}/edit/", id="round"), body=_round_form, form="form"
+    ),
+    Rule("POST", "/rounds/{id}/delete/", MANAGERS, url=_at("/rounds/{id}/delete/", id="round"), form="form"),
+    Rule(
+        "POST",
+        "/rounds/{id}/stops/{stop}/move/",
+        MANAGERS,
+        url=_at("/rounds/{id}/stops/{stop}/move/", id="round", stop="stop_left"),
+        body=lambda s: {"direction": "up"},
+        form="form",
+    ),
     # The tablet app
     Rule("GET", "/m/", SIGNED_IN, scoped=False),
     Rule("GET", "/m/manifest.webmanifest", EVERYONE, scoped=False),
@@ -300,6 +336,18 @@ RULES: list[Rule] = [
         others_answered=True,
         variant="hotspots",
     ),
+    Rule(
+        "GET",
+        "/api/layers/{layer}.geojson",
+        FIELD,
+        owners=ROUND_OWNERS,
+        url=lambda s: "/api/layers/coverage.geojson",
+        listed=_pk("stop_left"),
+        others_answered=True,
+        variant="coverage",
+    ),
+    Rule("GET", "/api/rounds/", FIELD, owners=ROUND_OWNERS, listed=_pk("round"), others_answered=True),
+    Rule("GET", "/api/rounds/{id}/", FIELD, owners=ROUND_OWNERS, url=_at("/api/rounds/{id}/", id="round")),
     Rule("GET", "/api/route/", FIELD, url=lambda s: "/api/route/?lon=116.215&lat=39.845"),
     Rule("GET", "/api/problem-types/", SIGNED_IN, scoped=False),
     Rule(

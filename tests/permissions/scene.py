@@ -18,6 +18,7 @@ from inspections.evidence.inspections import InspectionInput, inspection_submit
 from inspections.models import Briefing, CalendarDay, Notification, NotificationEvent, WebhookDelivery
 from inspections.reporting.briefings.services import briefing_request
 from inspections.reporting.metrics import Period
+from inspections.rounds.services import RoundInput, round_create
 from mobile_forms.answers import snapshot
 from mobile_forms.models import SyncConflict, SyncRefusal
 from tests.conftest import make_world
@@ -30,7 +31,7 @@ from tests.mobile_forms.xlsforms import publish
 SCOPED_MODELS = {
     "accounts": ["user"],
     "geo": ["jurisdiction", "unit", "hotspot"],
-    "inspections": ["inspection", "finding", "photo", "task", "notification", "webhookdelivery"],
+    "inspections": ["inspection", "finding", "photo", "task", "notification", "webhookdelivery", "round"],
     "mobile_forms": ["syncrefusal", "syncconflict"],
 }
 WEST_POINT = (116.215, 39.845)  # west community, the west committee's service area, no other unit's
@@ -125,7 +126,22 @@ def build_scene() -> SimpleNamespace:
         briefing = briefing_request(
             user=people["manager"], phase=phase, period=Period(today - dt.timedelta(days=6), today)
         )
+    # Today's round of A's inspector: the scene's hotspot (visited by the scored inspection) and one not visited.
+    stop_left = HotspotFactory(name="西社区公交站", geometry=Point(116.212, 39.846, srid=4326))
+    round_ = round_create(
+        user=people["manager"],
+        data=RoundInput(
+            title="西社区今日巡查",
+            jurisdiction=world.west,
+            inspectors=[inspector],
+            hotspots=[hotspot, stop_left],
+            day=timezone.localdate(),
+        ),
+    )
     return SimpleNamespace(
+        round=round_,
+        stop_left=round_.stops.get(hotspot=stop_left),
+        stop_left_hotspot=stop_left,
         scored=scored,
         world=world,
         phase=phase,

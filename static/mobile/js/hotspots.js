@@ -9,19 +9,16 @@ import { config, lang, name, state, t } from "./state.js";
 import { drawPosition, focusHotspot } from "./map.js";
 import { renderCurrent } from "./router.js";
 import { startInspection } from "./inspection.js";
+import { roundHotspotIds, todaysRounds } from "./rounds.js";
 
 const body = document.body;
 
+/* The phases running today, as the server dated them (GET /api/campaigns/?current=true names each active campaign's
+ * current phase by the server's date): the tablet's own clock may be wrong. Offline, the last answer kept. */
 export function currentPhases(campaigns) {
-  const today = localDate();
-  const phases = [];
-  for (const campaign of campaigns) {
-    if (campaign.active === false || campaign.starts_on > today || campaign.ends_on < today) continue;
-    for (const phase of campaign.phases || []) {
-      if (phase.starts_on <= today && today <= phase.ends_on) phases.push({ ...phase, campaign });
-    }
-  }
-  return phases;
+  return campaigns
+    .filter((campaign) => campaign.active !== false && campaign.current_phase)
+    .map((campaign) => ({ ...campaign.current_phase, campaign }));
 }
 
 export async function choosePhase() {
@@ -102,42 +99,71 @@ function categoryOptions() {
   return [...seen.entries()].sort((a, b) => a[1].localeCompare(b[1], lang));
 }
 
+function hotspotRow(feature, distance, order = null) {
+  const p = feature.properties;
+  const id = String(feature.id);
+  const queued = state.outbox.some((item) => item.kind === "inspection" && String(item.hotspot) === id && item.user === config.user.id);
+  const done = state.inspectedToday.has(id);
+  const drafting = state.drafts.some((draft) => String(draft.hotspot) === id);
+  return h(
+    "li",
+    {},
+    h(
+      "a",
+      { class: "hotspot-row", href: "#/hotspot/" + id, "data-hotspot": id },
+      order !== null ? h("span", { class: "stop-order", "aria-hidden": "true" }, String(order)) : h("span", { class: "swatch", style: { background: p.color } }),
+      h(
+        "span",
+        { class: "row-main" },
+        h("span", { class: "row-title" }, p.name),
+        h("span", { class: "row-sub" }, [p.category_name, p.jurisdiction_name].filter(Boolean).join(" · ")),
+      ),
+      h(
+        "span",
+        { class: "row-end" },
+        distance !== null ? h("span", { class: "distance" }, formatDistance(distance, lang)) : null,
+        drafting ? h("span", { class: "pill draft" }, t.inProgress) : null,
+        queued ? h("span", { class: "pill queued" }, t.queued) : done ? h("span", { class: "pill done" }, t.inspectedToday) : null,
+      ),
+    ),
+  );
+}
+
+/* Today's rounds first: their stops in the visiting order, with the progress (visited / left). */
+function roundSections() {
+  return todaysRounds().map(({ round, stops, done, left }) =>
+    h(
+      "section",
+      { class: "round", "data-testid": "round", "data-round": String(round.id) },
+      h(
+        "h2",
+        { class: "round-head" },
+        h("span", {}, t.todaysRound + " · " + round.title),
+        h("span", { class: "pill " + (left ? "phase" : "done"), "data-testid": "round-progress" }, fill(t.roundProgress, { visited: done, left })),
+      ),
+      h(
+        "ol",
+        { class: "hotspot-rows round-stops", "data-testid": "round-stops" },
+        stops.map(({ stop, feature, done: visited }) => {
+          const row = hotspotRow(feature, distanceTo(feature), stop.order);
+          row.dataset.stopState = visited ? "visited" : "left";
+          return row;
+        }),
+      ),
+      left ? null : h("p", { class: "notice" }, t.roundDone),
+    ),
+  );
+}
+
 export function renderHotspotList() {
   const pane = document.getElementById("pane-list");
   const focused = document.activeElement && document.activeElement.id === "hotspot-search";
-  const rows = sortedHotspots();
+  const inRounds = roundHotspotIds();
+  const rounds = state.search || state.category ? [] : roundSections();
+  const all = sortedHotspots();
+  const rows = all.filter(({ feature }) => !rounds.length || !inRounds.has(String(feature.id)));
   const list = h("ol", { class: "hotspot-rows", "data-testid": "hotspot-list" });
-  for (const { feature, distance } of rows) {
-    const p = feature.properties;
-    const id = String(feature.id);
-    const queued = state.outbox.some((item) => item.kind === "inspection" && String(item.hotspot) === id && item.user === config.user.id);
-    const done = state.inspectedToday.has(id);
-    const drafting = state.drafts.some((draft) => String(draft.hotspot) === id);
-    list.append(
-      h(
-        "li",
-        {},
-        h(
-          "a",
-          { class: "hotspot-row", href: "#/hotspot/" + id, "data-hotspot": id },
-          h("span", { class: "swatch", style: { background: p.color } }),
-          h(
-            "span",
-            { class: "row-main" },
-            h("span", { class: "row-title" }, p.name),
-            h("span", { class: "row-sub" }, [p.category_name, p.jurisdiction_name].filter(Boolean).join(" · ")),
-          ),
-          h(
-            "span",
-            { class: "row-end" },
-            distance !== null ? h("span", { class: "distance" }, formatDistance(distance, lang)) : null,
-            drafting ? h("span", { class: "pill draft" }, t.inProgress) : null,
-            queued ? h("span", { class: "pill queued" }, t.queued) : done ? h("span", { class: "pill done" }, t.inspectedToday) : null,
-          ),
-        ),
-      ),
-    );
-  }
+  for (const { feature, distance } of rows) list.append(hotspotRow(feature, distance));
   const select = h(
     "select",
     {
@@ -168,16 +194,20 @@ export function renderHotspotList() {
     h(
       "div",
       { class: "pane-head" },
-      h("h1", {}, t.todaysHotspots, h("span", { class: "count" }, String(rows.length))),
+      h("h1", {}, t.todaysHotspots, h("span", { class: "count" }, String(all.length))),
       phaseLine(),
       h("div", { class: "filters" }, search, select),
       positionLine(),
       state.dataError ? h("p", { class: "notice warn" }, state.dataError) : null,
       state.dataCached ? h("p", { class: "notice" }, t.showingSaved) : null,
     ),
+    rounds,
+    rounds.length && rows.length ? h("h2", { class: "list-head" }, t.otherHotspots) : null,
     rows.length
       ? list
-      : h("p", { class: "empty" }, state.hotspots.length ? t.noMatch : body.dataset.hotspotsLoaded ? t.noHotspots : t.loading),
+      : rounds.length
+        ? null
+        : h("p", { class: "empty" }, state.hotspots.length ? t.noMatch : body.dataset.hotspotsLoaded ? t.noHotspots : t.loading),
   );
   if (focused) {
     search.focus();

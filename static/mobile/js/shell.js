@@ -90,8 +90,9 @@ export async function loadData() {
     getJson(config.urls.campaigns),
     getJson(config.urls.jurisdictions),
     getJson(config.urls.inspections + "?" + new URLSearchParams({ inspector: config.user.id, date_from: localDate() })),
+    getJson(config.urls.rounds),
   ]);
-  const [hotspots, checklists, problemTypes, campaigns, communities, inspections] = results;
+  const [hotspots, checklists, problemTypes, campaigns, communities, inspections, rounds] = results;
   const expired = results.some(
     (result) =>
       (result.status === "rejected" && result.reason instanceof SessionExpired) ||
@@ -116,6 +117,7 @@ export async function loadData() {
     state.phases = currentPhases(state.campaigns);
   }
   if (communities.status === "fulfilled") state.communities = communities.value.data;
+  if (rounds.status === "fulfilled") state.rounds = listOf(rounds.value.data);
   if (inspections.status === "fulfilled") {
     for (const inspection of listOf(inspections.value.data)) {
       if (inspection.hotspot) state.inspectedToday.add(String(inspection.hotspot));

@@ -17,6 +17,7 @@ export const state = {
   problemTypes: [],
   campaigns: [],
   phases: [],
+  rounds: [], // today's rounds of this person (GET /api/rounds/?date=today&inspector=me), stops in visiting order
   communities: null,
   inspectedToday: new Set(),
   dataCached: false,
