@@ -11,6 +11,7 @@ from inspections.evidence.problem_types import ensure_default_problem_types
 from inspections.models import Inspection
 from inspections.rounds.services import RoundInput, round_create
 from tests.conftest import make_world
+from tests.e2e import geolocation
 from tests.e2e.conftest import tablet_page
 from tests.factories import HotspotFactory, UserFactory, running_phase
 
@@ -53,7 +54,7 @@ def planned():
 
 def test_todays_round_comes_first_and_an_inspection_moves_it_to_visited(page, planned, sign_in, screenshot):
     near, far = planned["near"], planned["far"]
-    page.context.set_geolocation({"latitude": near.geometry.y, "longitude": near.geometry.x, "accuracy": 8})
+    geolocation.set_position(page.context, latitude=near.geometry.y, longitude=near.geometry.x)
     sign_in("west_walker", "pw")
     page.goto("/m/")
     expect(page.locator("body[data-ready=true]")).to_be_attached()
