@@ -128,9 +128,7 @@ class FindingLayerFilter(LayerFilterSet):
     category = django_filters.CharFilter(field_name="inspection__hotspot__category__code", label=_("Category (code)"))
     problem_type = django_filters.CharFilter(field_name="problem_type__code", label=_("Problem type (code)"))
     severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, distinct=False)
-    status = django_filters.MultipleChoiceFilter(
-        choices=STATE_CHOICES, method="filter_status", label=_("Task state")
-    )
+    status = django_filters.MultipleChoiceFilter(choices=STATE_CHOICES, method="filter_status", label=_("Task state"))
     unit = IdFilter(field_name="task__unit", label=_("Responsible unit (id)"))
     open = BooleanFilter(field_name="is_open", label=_("Still open"))
 

@@ -19,9 +19,11 @@ from geo.selectors import scope_root
 TILES_TEMPLATE = "/tiles/{layer}/{z}/{x}/{y}.pbf"
 PLAY_DAYS = 28  # the time control plays the last four weeks, a day a step
 
+
 def _template(name: str, **kwargs) -> str:
     """A URL with ``{layer}`` in place of the layer's name (reversed with a placeholder slug)."""
     return reverse(name, kwargs={"layer": "LAYER", **kwargs}).replace("LAYER", "{layer}")
+
 
 def page_config(request) -> dict:
     return {
@@ -44,6 +46,7 @@ def page_config(request) -> dict:
             **map_links(),
         },
     }
+
 
 @login_required
 def map_page(request):

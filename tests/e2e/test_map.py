@@ -17,12 +17,15 @@ from tests.inspections.task_builders import make_task, report, submit_fix
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # A blank 1×1 PNG as every basemap tile: the basemap switch is tested without the internet.
-BLANK_TILE = "data:image/png;base64," + base64.b64encode(
-    bytes.fromhex(
-        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-        "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
-    )
-).decode()
+BLANK_TILE = (
+    "data:image/png;base64,"
+    + base64.b64encode(
+        bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+        )
+    ).decode()
+)
 
 
 @pytest.fixture
@@ -41,9 +44,7 @@ def tasks(world):
     overdue = make_task(world, phase, lon=116.216, lat=39.844)
     Task.objects.filter(pk=overdue.pk).update(due_at=timezone.now() - dt.timedelta(days=2))
     rejected = make_task(world, phase, lon=116.214, lat=39.8425, code="exposed_garbage")
-    Task.objects.filter(pk=rejected.pk).update(
-        status=TaskStatus.REJECTED, due_at=timezone.now() + dt.timedelta(days=3)
-    )
+    Task.objects.filter(pk=rejected.pk).update(status=TaskStatus.REJECTED, due_at=timezone.now() + dt.timedelta(days=3))
     east = make_task(world, phase, lon=116.228, lat=39.846)
     assert east.unit == world.east_committee and overdue.unit == world.west_committee
     return {"fixed": fixed, "overdue": overdue, "rejected": rejected, "east": east}
@@ -81,7 +82,8 @@ def test_manager_sees_tasks_by_status_with_legend_and_a_popup(page, tasks, sign_
     expect(link).to_have_attribute("href", f"/tasks/{tasks['fixed'].pk}/")
     expect(popup.locator("img")).to_have_count(2)  # before and after thumbnails, through the photo view
     page.wait_for_function(
-        "() => [...document.querySelectorAll('.leaflet-popup-content img')].every((i) => i.complete && i.naturalWidth > 0)"
+        "() => [...document.querySelectorAll('.leaflet-popup-content img')]"
+        ".every((i) => i.complete && i.naturalWidth > 0)"
     )
     assert "/api/photos/" in popup.locator("img").first.get_attribute("src")
     link.click()
