@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.permissions import can_view_map
 from accounts.roles import is_manager
@@ -31,6 +32,7 @@ def page_config(request) -> dict:
         "basemaps": [basemap.as_dict() for basemap in available_basemaps()],
         "geojsonLimit": settings.MAP_GEOJSON_LIMIT,
         "playDays": PLAY_DAYS,
+        "today": timezone.localdate().isoformat(),  # the district's day, which the date filters count in
         "showUnits": is_manager(request.user),
         "categories": [
             {"code": category.code, "name": category.display_name, "color": category.color}

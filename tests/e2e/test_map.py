@@ -177,3 +177,19 @@ def test_a_truncated_layer_switches_to_vector_tiles_with_the_same_filters(page, 
     url = urlparse(tiles[0])
     assert re.fullmatch(r"/tiles/tasks/\d+/\d+/\d+\.pbf", url.path)
     assert sorted(parse_qs(url.query)["status"]) == ["dispatched", "overdue", "rejected"]
+
+
+def test_the_time_control_shows_one_day_at_a_time(page, tasks, sign_in):
+    open_map(page, sign_in, "manager_u")
+    expect(features(page)).to_have_count(4)
+    slider = page.locator("#play-day")
+    slider.fill("0")  # four weeks ago: nothing was registered then
+    today = timezone.localdate()
+    first = (today - dt.timedelta(days=27)).isoformat()
+    expect(page).to_have_url(re.compile(f"start={first}&end={first}"))
+    expect(page.locator("body[data-map-state=ready][data-features='0']")).to_be_attached()
+    slider.fill("27")
+    expect(page).to_have_url(re.compile(f"start={today.isoformat()}&end={today.isoformat()}"))
+    expect(features(page)).to_have_count(4)
+    page.locator("#play-clear").click()
+    expect(page).not_to_have_url(re.compile("start="))

@@ -19,12 +19,13 @@ export async function loadHeat(source, params, bbox, signal) {
   return getJson(withQuery(fill(config.urls.aggregate, { layer }), params, extra), { signal });
 }
 
-/** A leaflet.heat layer of the bins, each [lat, lon, weight] moved by `project` ([lon, lat] → [lon, lat]). */
-export function heatLayer(L, answer, project) {
+/** A leaflet.heat layer of the bins, each [lat, lon, weight] moved by `project` ([lon, lat] → [lon, lat]). The bins
+ * are the view's (fetched again when it moves): `maxZoom` is the view's zoom, so the plugin thins no weight. */
+export function heatLayer(L, answer, project, zoom) {
   const points = answer.points.map(([lat, lon, weight]) => {
     const [x, y] = project([lon, lat]);
     return [y, x, weight];
   });
-  const max = Math.max(1, ...points.map((point) => point[2]));
-  return L.heatLayer(points, { radius: 22, blur: 16, max, minOpacity: 0.25, className: "heat" });
+  const max = Math.max(1, ...points.map((point) => point[2])) * 0.6;
+  return L.heatLayer(points, { radius: 24, blur: 14, max, maxZoom: zoom, minOpacity: 0.3 });
 }

@@ -127,7 +127,7 @@ async function redraw() {
       body.dataset.features = String(collection.numberReturned);
     } else if (state.view === "heat") {
       const answer = await loadHeat(state.heat, params, bbox(), signal);
-      next = heatLayer(L, answer, project);
+      next = heatLayer(L, answer, project, map.getZoom());
       setLegend(heatLegend(t("heat_" + state.heat)));
       body.dataset.source = "aggregate";
       body.dataset.features = String(answer.total);
@@ -244,7 +244,7 @@ async function init() {
 
   timeControl({
     days: config.playDays,
-    today: new Date().toLocaleDateString("sv"),
+    today: config.today,
     onDay: (day) => {
       state.filters = { ...state.filters, start: day, end: day };
       setDates(day, day);
