@@ -193,3 +193,14 @@ def test_the_time_control_shows_one_day_at_a_time(page, tasks, sign_in):
     expect(features(page)).to_have_count(4)
     page.locator("#play-clear").click()
     expect(page).not_to_have_url(re.compile("start="))
+
+
+def test_hexagons_and_community_choropleths_come_from_the_aggregates(page, tasks, sign_in):
+    open_map(page, sign_in, "manager_u", "?view=hex")
+    expect(page.locator(".leaflet-overlay-pane path.cell").first).to_be_attached()
+    assert page.locator(".leaflet-overlay-pane path.cell").count() >= 3
+    page.select_option("#view-select", "community")
+    page.select_option("#figure-select", "overdue_share")
+    expect(page).to_have_url(re.compile(r"view=community&figure=overdue_share"))
+    expect(page.locator(".leaflet-overlay-pane path.cell")).to_have_count(2)  # west and east
+    expect(page.locator("[data-testid=legend] h3")).to_contain_text("超期占比")
