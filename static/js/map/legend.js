@@ -16,7 +16,7 @@ export function legendControl(L) {
 }
 
 const swatch = (color, emphasis, shape = "dot") =>
-  `<span class="swatch ${shape}${emphasis ? " emphasis" : ""}" style="background:${escapeHtml(color)}"></span>`;
+  `<span class="swatch ${shape}${emphasis ? " emphasis" : ""}" style="${shape === "ring" ? "border-color" : "background"}:${escapeHtml(color)}"></span>`;
 
 export function layerLegend(layer, categories = []) {
   const items = layer.legend.map(
