@@ -10,7 +10,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.token import TokenObtainView
 from accounts.views import home
 from geo.api import urls as geo_api
-from geo.views import map_page
+from geo.layers.page import map_page
 from inspections.api import urls as inspections_api
 from mobile_forms.api import urls as mobile_forms_api
 

@@ -12,7 +12,7 @@ def the_map(user) -> list[Workplace]:
     if not can_view_map(user):
         return []
     if is_manager(user):
-        description = _("Jurisdictions, units' service areas and hotspots of your area on one map.")
+        description = _("Rectification status, heatmaps and hotspots of your area on one map.")
     else:
-        description = _("The hotspots you look after, on a map and as a list.")
+        description = _("Hotspots, findings and tasks of your area or unit on one map.")
     return [Workplace(_("Map"), description, reverse("map"))]

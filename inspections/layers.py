@@ -3,6 +3,7 @@
 inspected). Each reads through the same selector as the API, so the map shows a person exactly what the API lists."""
 
 import datetime as dt
+import uuid
 
 import django_filters
 from django.db.models import (
@@ -20,6 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,9 +29,10 @@ from accounts.permissions import can_view_map
 from geo.api.filters import BooleanFilter, IdFilter
 from geo.layers import Layer, LegendEntry, register
 from geo.layers.filters import LayerFilterSet
+from geo.layers.links import register_link
 from geo.models import Hotspot
 from geo.selectors import hotspots_for_user
-from inspections.models import Finding, Inspection, RoundStop, Severity, Task, TaskStatus
+from inspections.models import Finding, Inspection, Photo, PhotoRole, RoundStop, Severity, Task, TaskStatus
 from inspections.permissions import can_view_rounds, can_view_tasks
 from inspections.rectification.workflow import WITH_MANAGER, WITH_UNIT, overdue_q
 from inspections.reporting.metrics import closed_on_time_q, closed_q, counted_q
@@ -37,6 +40,9 @@ from inspections.rounds.selectors import DUE, MISSED, STOP_STATES, VISITED, stop
 from inspections.selectors import findings_for_user, tasks_for_user
 
 OVERDUE = "overdue"
+OPEN = "open"  # a state filter value: any task still to be worked on, checked or dispatched (not done, not deferred)
+OPEN_STATUSES = (*WITH_MANAGER, *WITH_UNIT, TaskStatus.SUBMITTED)
+STATE_CHOICES = [*TaskStatus.choices, (OVERDUE, _("Overdue")), (OPEN, _("Open"))]
 
 # The colour of each state on the map; overdue and rejected stand out (red, purple, drawn larger).
 TASK_LEGEND = (
@@ -85,6 +91,17 @@ def task_state():
     return Case(When(overdue_q(timezone.now()), then=Value(OVERDUE)), default=F("status"), output_field=CharField())
 
 
+def state_q(values, prefix: str = "") -> Q:
+    """Tasks in any of the states ``values``: a status, ``overdue`` (``overdue_q``) or ``open`` (OPEN_STATUSES)."""
+    statuses = {value for value in values if value not in (OVERDUE, OPEN)}
+    if OPEN in values:
+        statuses.update(OPEN_STATUSES)
+    wanted = Q(**{f"{prefix}status__in": sorted(statuses)})
+    if OVERDUE in values:
+        wanted |= overdue_q(timezone.now(), prefix)
+    return wanted
+
+
 class TaskLayerFilter(LayerFilterSet):
     time_field = "registered_at"
 
@@ -93,9 +110,7 @@ class TaskLayerFilter(LayerFilterSet):
     category = django_filters.CharFilter(field_name="hotspot__category__code", label=_("Hotspot category (code)"))
     problem_type = django_filters.CharFilter(field_name="finding__problem_type__code", label=_("Problem type (code)"))
     severity = django_filters.ChoiceFilter(field_name="finding__severity", choices=Severity.choices)
-    status = django_filters.MultipleChoiceFilter(
-        choices=[*TaskStatus.choices, (OVERDUE, _("Overdue"))], method="filter_status", label=_("State")
-    )
+    status = django_filters.MultipleChoiceFilter(choices=STATE_CHOICES, method="filter_status", label=_("State"))
     unit = IdFilter(field_name="unit", label=_("Responsible unit (id)"))
 
     class Meta:
@@ -103,10 +118,7 @@ class TaskLayerFilter(LayerFilterSet):
         fields = []
 
     def filter_status(self, queryset, name, values):
-        wanted = Q(status__in=[value for value in values if value != OVERDUE])
-        if OVERDUE in values:
-            wanted |= overdue_q(timezone.now())
-        return queryset.filter(wanted)
+        return queryset.filter(state_q(values))
 
 
 class FindingLayerFilter(LayerFilterSet):
@@ -117,9 +129,7 @@ class FindingLayerFilter(LayerFilterSet):
     category = django_filters.CharFilter(field_name="inspection__hotspot__category__code", label=_("Category (code)"))
     problem_type = django_filters.CharFilter(field_name="problem_type__code", label=_("Problem type (code)"))
     severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, distinct=False)
-    status = django_filters.MultipleChoiceFilter(
-        choices=[*TaskStatus.choices, (OVERDUE, _("Overdue"))], method="filter_status", label=_("Task state")
-    )
+    status = django_filters.MultipleChoiceFilter(choices=STATE_CHOICES, method="filter_status", label=_("Task state"))
     unit = IdFilter(field_name="task__unit", label=_("Responsible unit (id)"))
     open = BooleanFilter(field_name="is_open", label=_("Still open"))
 
@@ -128,10 +138,7 @@ class FindingLayerFilter(LayerFilterSet):
         fields = []
 
     def filter_status(self, queryset, name, values):
-        wanted = Q(task__status__in=[value for value in values if value != OVERDUE])
-        if OVERDUE in values:
-            wanted |= overdue_q(timezone.now(), "task__")
-        return queryset.filter(wanted)
+        return queryset.filter(state_q(values, "task__"))
 
 
 class HotspotLayerFilter(LayerFilterSet):
@@ -163,9 +170,8 @@ def _task_count(condition: Q):
 
 def hotspot_figures() -> dict:
     now = timezone.now()
-    open_statuses = [*WITH_UNIT, *WITH_MANAGER, TaskStatus.SUBMITTED]
     return {
-        "open_tasks": _task_count(Q(status__in=open_statuses)),
+        "open_tasks": _task_count(Q(status__in=OPEN_STATUSES)),
         "overdue_tasks": _task_count(overdue_q(now)),
     }
 
@@ -190,8 +196,17 @@ def hotspot_properties() -> dict:
     }
 
 
+def _first_photo(role: str, newest: bool):
+    """The id of the task's finding's first before-photo or latest after-photo: the map's popup shows its
+    thumbnail through the permission-checked photo view."""
+    photos = Photo.objects.filter(finding=OuterRef("finding"), role=role)
+    order = "-uploaded_at" if newest else "uploaded_at"
+    return Subquery(photos.order_by(order, "pk").values("pk")[:1])
+
+
 def task_properties() -> dict:
     return {
+        "task": "pk",  # the feature id in GeoJSON, but a tile's feature id is an integer: the popup's link needs it
         "state": task_state(),
         "status": "status",
         "problem_type": "finding__problem_type__code",
@@ -201,6 +216,8 @@ def task_properties() -> dict:
         "hotspot": "hotspot_id",
         "due_at": "due_at",
         "registered_at": "registered_at",
+        "before_photo": _first_photo(PhotoRole.BEFORE, newest=False),
+        "after_photo": _first_photo(PhotoRole.AFTER, newest=True),
     }
 
 
@@ -351,8 +368,19 @@ COVERAGE = Layer(
     figures=lambda: {"visited": Q(visited=True), "missed": Q(state=MISSED)},
     rates=(("visited_share", "visited", "count"),),
 )
+_ZERO = uuid.UUID(int=0)
+
+
+def _with_id(name: str, *args) -> str:
+    return reverse(name, args=[_ZERO, *args]).replace(str(_ZERO), "{id}")
 
 
 def register_layers() -> None:
     for layer in (TASKS, FINDINGS, HOTSPOTS, COVERAGE):
         register(layer)
+    # What the map links to: a task's page, a photo's thumbnail (through the permission-checked view), and the
+    # campaigns and problem types its filters offer.
+    register_link("task", lambda: _with_id("tasks:task-detail"))
+    register_link("photo", lambda: _with_id("photo-file", "thumbnail"))
+    register_link("campaigns", lambda: reverse("campaign-list"))
+    register_link("problemTypes", lambda: reverse("problem-type-list"))

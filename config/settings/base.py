@@ -153,6 +153,9 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/leaflet.markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
     ("vendor/idb", BASE_DIR / "node_modules" / "idb" / "build"),
+    ("vendor/leaflet.heat", BASE_DIR / "node_modules" / "leaflet.heat" / "dist"),
+    ("vendor/leaflet.vectorgrid", BASE_DIR / "node_modules" / "leaflet.vectorgrid" / "dist"),
+    ("vendor/gcoord", BASE_DIR / "node_modules" / "gcoord" / "dist"),
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
@@ -214,6 +217,14 @@ SPECTACULAR_SETTINGS = {
 # Empty means no raster basemap; the vector layers still draw.
 MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILES_ATTRIBUTION = os.environ.get("MAP_TILES_ATTRIBUTION", "© OpenStreetMap contributors")
+# Tianditu (天地图) is offered on the map only with a key; AMap/Gaode (GCJ-02) unless its URL is set empty.
+TIANDITU_KEY = os.environ.get("TIANDITU_KEY", "")
+MAP_AMAP_TILES_URL = os.environ.get(
+    "MAP_AMAP_TILES_URL",
+    "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+)
+# The most features the map asks of a layer's GeoJSON; when more match it draws the layer from vector tiles.
+MAP_GEOJSON_LIMIT = int(os.environ.get("MAP_GEOJSON_LIMIT", "5000"))
 MAP_CENTER = (39.852, 116.222)
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": MAP_CENTER,

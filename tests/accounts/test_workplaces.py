@@ -8,8 +8,8 @@ from tests.accounts.people import PEOPLE, person
 KINDS = {
     "unit app": ("Tablet app", "Your unit's tasks on a map"),
     "app": ("Tablet app", "Today's hotspots"),
-    "area map": ("Map", "Jurisdictions, units' service areas"),
-    "map": ("Map", "The hotspots you look after"),
+    "area map": ("Map", "Rectification status, heatmaps"),
+    "map": ("Map", "Hotspots, findings and tasks of your area"),
     "managers' tasks": ("Rectification tasks", "Fixes to verify, tasks to triage"),
     "unit's tasks": ("Rectification tasks", "Your unit's tasks with"),
     "tasks to verify": ("Rectification tasks", "Fixes to verify in your area"),

@@ -20,20 +20,25 @@ def test_admin_signs_in_and_sees_a_hotspot_on_the_admin_map(page, demo, sign_in,
     screenshot("admin-hotspot")
 
 
-def test_manager_sees_the_map_with_layers_and_the_hotspot_list(page, demo, sign_in, screenshot):
+def test_manager_sees_the_demo_hotspots_on_the_map(page, demo, sign_in, screenshot):
     sign_in("manager")
     expect(page.locator(".tile.primary a")).to_have_attribute("href", "/map/")
     screenshot("home")
     page.goto("/map/")
-    expect(page.locator("body[data-hotspots-loaded]")).to_be_attached()
-    items = page.locator(".hotspot-item")
-    expect(items.first).to_be_visible()
-    assert items.count() >= 60
-    expect(page.locator(".leaflet-overlay-pane path").first).to_be_visible()
+    expect(page.locator("body[data-map-state=ready]")).to_be_attached()
+    expect(page.locator("#layer-choice input[value=tasks]")).to_be_checked()  # the tasks: test_map.py
+    expect(page.locator(".leaflet-overlay-pane path.community").first).to_be_attached()
+    page.locator("#layer-choice input[value=hotspots]").check()
+    expect(page.locator("body[data-map-state=ready]")).to_be_attached()
+    assert page.locator(".leaflet-overlay-pane path.feature-hotspots").count() >= 60
     screenshot("map")
-    page.select_option("#category-filter", "construction_site")
-    assert 0 < items.count() < 60
-    items.first.click()
+    page.select_option("#map-filters select[name=category]", "construction_site")
+    expect(page).to_have_url(re.compile(r"layer=hotspots.*category=construction_site"))
+    hotspots = page.locator(".leaflet-overlay-pane path.feature-hotspots")
+    expect(page.locator("body[data-map-state=ready]")).to_be_attached()
+    expect(hotspots.first).to_be_attached()
+    assert 0 < hotspots.count() < 60
+    hotspots.first.dispatch_event("click")
     expect(page.locator(".leaflet-popup-content")).to_contain_text("建筑工地")
 
 

@@ -82,3 +82,31 @@ def test_a_filter_value_the_layer_cannot_take_is_refused_with_its_parameter(worl
     with pytest.raises(LayerFilterError) as refused:
         get_layer(layer_name).queryset(world.users.manager, params)
     assert list(refused.value.errors) == [parameter]
+
+
+def test_a_task_feature_names_its_first_before_and_latest_after_photo_and_its_id(world):
+    from tests.inspections.task_builders import photo, report, submit_fix
+
+    phase = running_phase()
+    task = report(world.users.inspector, phase, lon=116.212, lat=39.846, before_photos=2, seed=7)
+    bare = make_task(world, phase, lon=116.231, lat=39.846)
+    before = task.finding.photos.order_by("uploaded_at", "pk").first()
+    feature = rows("tasks", world.users.manager)[str(task.pk)]
+    assert feature["p_task"] == task.pk and feature["p_before_photo"] == before.pk and feature["p_after_photo"] is None
+    submit_fix(world.users.rectifier, task, seed=8)
+    latest = photo(world.users.rectifier, task, role="after", seed=9)
+    feature = rows("tasks", world.users.manager)[str(task.pk)]
+    assert feature["p_after_photo"] == latest.pk and feature["p_before_photo"] == before.pk
+    assert rows("tasks", world.users.manager)[str(bare.pk)]["p_before_photo"] is None
+
+
+def test_the_open_state_takes_every_task_still_to_be_done(world):
+    phase = running_phase()
+    manager = world.users.manager
+    waiting = make_task(world, phase)
+    late = make_task(world, phase, lon=116.231, lat=39.846, now=timezone.now() - dt.timedelta(days=6))
+    done = make_task(world, phase, lon=116.232, lat=39.846)
+    move(manager, done, "void", note="重复上报")
+    assert set(rows("tasks", manager, {"status": ["open"]})) == {str(waiting.pk), str(late.pk)}
+    assert set(rows("tasks", manager, {"status": ["overdue"]})) == {str(late.pk)}
+    assert set(rows("findings", manager, {"status": ["open"]})) == {str(waiting.finding_id), str(late.finding_id)}
