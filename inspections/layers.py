@@ -31,7 +31,7 @@ from geo.models import Hotspot
 from geo.selectors import hotspots_for_user
 from inspections.models import Finding, Inspection, Severity, Task, TaskStatus
 from inspections.permissions import can_view_tasks
-from inspections.rectification.workflow import WITH_MANAGER, WITH_UNIT, overdue_q
+from inspections.rectification.workflow import UNFINISHED, overdue_q
 from inspections.reporting.metrics import closed_on_time_q, closed_q, counted_q
 from inspections.selectors import findings_for_user, tasks_for_user
 
@@ -162,9 +162,8 @@ def _task_count(condition: Q):
 
 def hotspot_figures() -> dict:
     now = timezone.now()
-    open_statuses = [*WITH_UNIT, *WITH_MANAGER, TaskStatus.SUBMITTED]
     return {
-        "open_tasks": _task_count(Q(status__in=open_statuses)),
+        "open_tasks": _task_count(Q(status__in=UNFINISHED)),
         "overdue_tasks": _task_count(overdue_q(now)),
     }
 

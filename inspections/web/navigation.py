@@ -1,7 +1,7 @@
 """The top navigation's links to the inspection and task pages, shown to whoever may open them (a context
 processor)."""
 
-from inspections.permissions import can_request_briefing, can_view_inspections, can_view_tasks
+from inspections.permissions import can_request_briefing, can_view_dashboard, can_view_inspections, can_view_tasks
 
 
 def navigation(request) -> dict:
@@ -12,4 +12,5 @@ def navigation(request) -> dict:
         "nav_inspections": can_view_inspections(user),
         "nav_tasks": can_view_tasks(user),
         "nav_briefings": can_request_briefing(user),
+        "nav_dashboard": can_view_dashboard(user),
     }
