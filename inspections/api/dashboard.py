@@ -2,7 +2,7 @@
 rankings of communities and units, for the map's layer filters."""
 
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -54,8 +54,16 @@ class KpiSerializer(serializers.Serializer):
     previous_parts = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
 
 
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}], "nullable": True})
+class FilterValueField(serializers.Field):
+    """An id (community, unit) or a code (category, problem type), as the layer filter takes it."""
+
+    def to_representation(self, value):
+        return value
+
+
 class BarSerializer(serializers.Serializer):
-    key = serializers.CharField(allow_null=True, help_text="The filter value a click on the bar sets (null: none).")
+    key = FilterValueField(help_text="The filter value a click on the bar sets (null: none).")
     label = serializers.CharField()
     value = serializers.IntegerField()
 

@@ -41,7 +41,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from geo.models import HotspotCategory, Unit
 from inspections.layers import FindingLayerFilter, TaskLayerFilter
@@ -98,6 +98,19 @@ def dashboard_filter(data: Mapping[str, str], *, today: dt.date | None = None) -
     period = checked_period(start, end)
     params = {name: given[name].strip() for name in FILTERS[2:] if given[name].strip()}
     return DashboardFilter(period=period, params=params)
+
+
+def red_black_n(value: str | None, *, most: int = 50) -> int:
+    """How many groups the red and black lists name: ``n`` in the query (default ``RED_BLACK_N``), 0 to ``most``."""
+    if value in (None, ""):
+        return RED_BLACK_N
+    try:
+        n = int(value)
+    except ValueError:
+        n = -1
+    if not 0 <= n <= most:
+        raise ValidationError({"n": _("n is a whole number from 0 to %(most)s.") % {"most": most}})
+    return n
 
 
 def filtered_findings(user, flt: DashboardFilter) -> QuerySet[Finding]:
@@ -206,7 +219,7 @@ def kpis(user, flt: DashboardFilter, *, now: dt.datetime | None = None) -> list[
     return [
         Kpi("findings_week", _("Findings this week"), "count", f["week"], f["week_before"]),
         Kpi("findings_month", _("Findings this month"), "count", f["month"], f["month_before"]),
-        Kpi("open_tasks", _("Open tasks"), "count", t["open"], t["open_before"]),
+        Kpi("open_tasks", pgettext("dashboard", "Open tasks"), "count", t["open"], t["open_before"]),
         Kpi("overdue", _("Overdue"), "count", t["overdue"], t["overdue_before"]),
         rate(
             "on_time_closure_rate",

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from geo.models import COMMUNITY_LEVEL, HotspotCategory
@@ -19,7 +20,7 @@ from geo.selectors import jurisdictions_for_user, units_for_user
 from inspections.models import Campaign, Phase, ProblemType
 from inspections.permissions import can_view_dashboard
 from inspections.reporting.briefings.tables import COUNT, RATE, cell_text
-from inspections.reporting.dashboard import Dashboard, Kpi, dashboard_filter, dashboard_for_user
+from inspections.reporting.dashboard import Dashboard, Kpi, dashboard_filter, dashboard_for_user, red_black_n
 from inspections.web.dashboard.tables import all_tables, kpi_table, ranking_tables
 from inspections.web.dashboard.xlsx import workbook_response
 
@@ -59,7 +60,11 @@ def _chart_data(board: Dashboard) -> dict:
         "closures_per_day": c.closures_per_day,
         **bars,
         "filters": CHART_FILTERS,
-        "text": {"findings": _("Findings"), "closures": _("Closed tasks"), "overdue": _("Overdue tasks")},
+        "text": {
+            "findings": _("Findings"),
+            "closures": _("Closed tasks"),
+            "overdue": pgettext("dashboard", "Overdue tasks"),
+        },
     }
 
 
@@ -69,12 +74,12 @@ def dashboard_page(request):
     if not can_view_dashboard(request.user):
         raise PermissionDenied
     try:
-        flt = dashboard_filter(request.GET)
+        flt, n = dashboard_filter(request.GET), red_black_n(request.GET.get("n"))
     except ValidationError as error:
         context = {"errors": error.message_dict, "choices": _choices(request.user), "given": request.GET}
         return render(request, "inspections/dashboard.html", context, status=400)
-    board = dashboard_for_user(request.user, flt)
-    query = flt.query()
+    board = dashboard_for_user(request.user, flt, n=n)
+    query = flt.query(**({"n": n} if request.GET.get("n") else {}))
     context = {
         "board": board,
         "given": query,
@@ -132,11 +137,11 @@ def dashboard_export(request, table: str):
     if not can_view_dashboard(request.user):
         raise PermissionDenied
     try:
-        flt = dashboard_filter(request.GET)
+        flt, n = dashboard_filter(request.GET), red_black_n(request.GET.get("n"))
     except ValidationError as error:
         messages = "; ".join(f"{name}: {' '.join(texts)}" for name, texts in error.message_dict.items())
         return HttpResponse(messages, status=400, content_type="text/plain; charset=utf-8")
-    tables = all_tables(dashboard_for_user(request.user, flt))
+    tables = all_tables(dashboard_for_user(request.user, flt, n=n))
     if table not in tables:
         raise Http404(_("There is no table “%(table)s” on the dashboard.") % {"table": table})
     period = flt.period
