@@ -56,7 +56,10 @@ def test_the_dashboard_draws_its_charts_and_a_bar_click_filters_it(page, scene, 
         expect(canvas).to_be_visible()
         assert canvas.evaluate(DRAWN_PIXELS) > 200, f"the {chart} chart is blank"
     expect(page.locator("[data-testid=community-ranking] tbody tr")).to_have_count(2)
+    expect(page.locator("[data-kpi=overdue] .kpi-trend")).to_have_class(re.compile(r"\bbad\b"))
+    page.set_viewport_size({"width": 1280, "height": 1700})
     screenshot("dashboard")
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     # The problem types' chart: the first bar is the commonest type (exposed garbage, 4 of the 5 findings).
     chart = page.locator("[data-chart=by_problem_type]")

@@ -97,6 +97,11 @@ def dashboard_page(request):
     return render(request, "inspections/dashboard.html", context)
 
 
+# Figures whose rise is bad news (red) or good news (green); the findings' counts are neither.
+WORSE_WHEN_UP = frozenset({"open_tasks", "overdue", "rework_rate", "extension_rate"})
+BETTER_WHEN_UP = frozenset({"on_time_closure_rate"})
+
+
 def _tile(kpi: Kpi) -> dict:
     """A KPI tile's texts: the value, the previous one, and the change (a rate's in percentage points)."""
     kind = RATE if kpi.kind == "rate" else COUNT
@@ -120,8 +125,15 @@ def _tile(kpi: Kpi) -> dict:
         "previous": cell_text(kpi.previous, kind),
         "change": change,
         "direction": direction,
+        "tone": _tone(kpi.key, direction),
         "parts": parts,
     }
+
+
+def _tone(key: str, direction: str) -> str:
+    if direction == "flat" or (key not in WORSE_WHEN_UP and key not in BETTER_WHEN_UP):
+        return ""
+    return "good" if (direction == "up") == (key in BETTER_WHEN_UP) else "bad"
 
 
 def _briefing_initial(board: Dashboard) -> dict:
