@@ -69,6 +69,12 @@ def chart_tables(board: Dashboard) -> list[Table]:
     ]
 
 
+# Every table's key, as /dashboard/export/<key>/ names it.
+TABLE_KEYS = frozenset(
+    {"community-ranking", "unit-ranking", "kpis", "per-day", "category", "problem-type", "community", "unit", "ageing"}
+)
+
+
 def all_tables(board: Dashboard) -> dict[str, Table]:
     tables = [table for table, _keys in ranking_tables(board)] + [kpi_table(board)] + chart_tables(board)
     return {table.key: table for table in tables}

@@ -21,7 +21,7 @@ from inspections.models import Campaign, Phase, ProblemType
 from inspections.permissions import can_view_dashboard
 from inspections.reporting.briefings.tables import COUNT, RATE, cell_text
 from inspections.reporting.dashboard import Dashboard, Kpi, dashboard_filter, dashboard_for_user, red_black_n
-from inspections.web.dashboard.tables import all_tables, kpi_table, ranking_tables
+from inspections.web.dashboard.tables import TABLE_KEYS, all_tables, kpi_table, ranking_tables
 from inspections.web.dashboard.xlsx import workbook_response
 
 # What a click on each chart's bar sets: the layer filters' parameter names.
@@ -148,14 +148,14 @@ def _briefing_initial(board: Dashboard) -> dict:
 def dashboard_export(request, table: str):
     if not can_view_dashboard(request.user):
         raise PermissionDenied
+    if table not in TABLE_KEYS:
+        raise Http404(_("There is no table “%(table)s” on the dashboard.") % {"table": table})
     try:
         flt, n = dashboard_filter(request.GET), red_black_n(request.GET.get("n"))
     except ValidationError as error:
         messages = "; ".join(f"{name}: {' '.join(texts)}" for name, texts in error.message_dict.items())
         return HttpResponse(messages, status=400, content_type="text/plain; charset=utf-8")
     tables = all_tables(dashboard_for_user(request.user, flt, n=n))
-    if table not in tables:
-        raise Http404(_("There is no table “%(table)s” on the dashboard.") % {"table": table})
     period = flt.period
     filename = f"dashboard-{table}-{period.start.isoformat()}-{period.end.isoformat()}.xlsx"
     return workbook_response(tables[table], filename)

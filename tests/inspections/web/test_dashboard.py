@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from inspections.reporting.dashboard import dashboard_filter, kpis
 from inspections.reporting.rankings import ranking
+from inspections.web.dashboard.tables import TABLE_KEYS
 from tests.inspections.reporting.scoring import build_scoring
 
 pytestmark = pytest.mark.django_db
@@ -121,11 +122,22 @@ def test_the_ranking_exports_to_xlsx_with_chinese_headers(client, world):
 
 def test_every_table_of_the_page_exports(client, world, briefed):
     client.force_login(world.users.manager)
-    for table in ("kpis", "per-day", "category", "problem-type", "community", "unit", "ageing", "unit-ranking"):
+    for table in sorted(TABLE_KEYS):
         answer = client.get(f"{PAGE}export/{table}/", _query())
         assert answer.status_code == 200, table
         assert load_workbook(io.BytesIO(answer.content)).active.max_row >= 1
     assert client.get(f"{PAGE}export/nothing/").status_code == 404
+
+
+def test_generate_a_briefing_opens_the_briefings_form_with_the_phase_and_period(client, world):
+    scoring = build_scoring(world)
+    client.force_login(world.users.manager)
+    query = _query(phase=scoring.p1.pk)
+    html = client.get(PAGE, query).content.decode()
+    link = html.split('data-testid="make-briefing"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    form = client.get(link).content.decode()
+    assert f'<option value="{scoring.p1.pk}" selected>' in form
+    assert f'value="{query["start"]}"' in form and f'value="{query["end"]}"' in form
 
 
 def test_managers_find_the_dashboard_on_the_home_page(client, world):
