@@ -38,6 +38,7 @@ urlpatterns = [
     path("rounds/", include("inspections.web.rounds.urls")),
     path("notifications/", include("inspections.web.notifications.urls")),
     path("dashboard/briefings/", include("inspections.web.briefings.urls")),
+    path("dashboard/", include("inspections.web.dashboard.urls")),
     path("m/", include("mobile_forms.urls")),
     path("admin/", admin.site.urls),
     path("api/auth/token/", TokenObtainView.as_view(), name="api-token"),

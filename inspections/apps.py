@@ -12,6 +12,7 @@ class InspectionsConfig(AppConfig):
         from inspections.web import workplaces
 
         layers.register_layers()
+        register(workplaces.dashboard, order=25)
         register(workplaces.managers_tasks, order=30)
         register(workplaces.inspections, order=50)
         register(workplaces.tasks, order=60)

@@ -34,14 +34,13 @@ from geo.models import Hotspot
 from geo.selectors import hotspots_for_user
 from inspections.models import Finding, Inspection, Photo, PhotoRole, RoundStop, Severity, Task, TaskStatus
 from inspections.permissions import can_view_rounds, can_view_tasks
-from inspections.rectification.workflow import WITH_MANAGER, WITH_UNIT, overdue_q
+from inspections.rectification.workflow import UNFINISHED, overdue_q
 from inspections.reporting.metrics import closed_on_time_q, closed_q, counted_q
 from inspections.rounds.selectors import DUE, MISSED, STOP_STATES, VISITED, stops_for_user
 from inspections.selectors import findings_for_user, tasks_for_user
 
 OVERDUE = "overdue"
 OPEN = "open"  # a state filter value: any task still to be worked on, checked or dispatched (not done, not deferred)
-OPEN_STATUSES = (*WITH_MANAGER, *WITH_UNIT, TaskStatus.SUBMITTED)
 STATE_CHOICES = [*TaskStatus.choices, (OVERDUE, _("Overdue")), (OPEN, _("Open"))]
 
 # The colour of each state on the map; overdue and rejected stand out (red, purple, drawn larger).
@@ -92,10 +91,10 @@ def task_state():
 
 
 def state_q(values, prefix: str = "") -> Q:
-    """Tasks in any of the states ``values``: a status, ``overdue`` (``overdue_q``) or ``open`` (OPEN_STATUSES)."""
+    """Tasks in any of the states ``values``: a status, ``overdue`` (``overdue_q``) or ``open`` (UNFINISHED)."""
     statuses = {value for value in values if value not in (OVERDUE, OPEN)}
     if OPEN in values:
-        statuses.update(OPEN_STATUSES)
+        statuses.update(UNFINISHED)
     wanted = Q(**{f"{prefix}status__in": sorted(statuses)})
     if OVERDUE in values:
         wanted |= overdue_q(timezone.now(), prefix)
@@ -171,7 +170,7 @@ def _task_count(condition: Q):
 def hotspot_figures() -> dict:
     now = timezone.now()
     return {
-        "open_tasks": _task_count(Q(status__in=OPEN_STATUSES)),
+        "open_tasks": _task_count(Q(status__in=UNFINISHED)),
         "overdue_tasks": _task_count(overdue_q(now)),
     }
 

@@ -76,6 +76,11 @@ def can_view_tasks(user) -> bool:
     return is_verifier(user) or is_rectifier(user)
 
 
+def can_view_dashboard(user) -> bool:
+    """The dashboard shows rankings (``can_view_scores``) and the area's task figures: managers and administrators."""
+    return can_view_scores(user) and can_view_tasks(user)
+
+
 # Briefings (通报 / 简报)
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from inspections.api.dashboard import DashboardView
 from inspections.api.metrics import MetricsView
 from inspections.api.notifications import NotificationViewSet
 from inspections.api.rankings import RankingView, ScoresView
@@ -31,4 +32,5 @@ urlpatterns = [
     path("metrics/", MetricsView.as_view(), name="metrics"),
     path("rankings/", RankingView.as_view(), name="rankings"),
     path("scores/", ScoresView.as_view(), name="scores"),
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
 ]

@@ -195,6 +195,9 @@ WITH_UNIT = frozenset({S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS, S.EXTENSION_REQU
 WORKING = frozenset({S.ACCEPTED, S.IN_PROGRESS, S.REJECTED})
 # Waiting for a manager before any unit works on it.
 WITH_MANAGER = frozenset({S.TRIAGE, S.UNROUTED, S.RETURNED})
+# Still to be done (the map's and the dashboard's "open tasks"): with a manager, with the unit, or awaiting
+# verification.
+UNFINISHED = WITH_MANAGER | WITH_UNIT | {S.SUBMITTED}
 
 _MOVES = [
     Move(Action.DISPATCH, WITH_MANAGER, S.DISPATCHED, Actor.MANAGER, _("Dispatch to a unit"), (UNIT, note())),

@@ -1,11 +1,12 @@
-"""The inspection, task and metrics pages on the home page (registered into accounts' workplaces at start-up)."""
+"""The dashboard, inspection, task and metrics pages on the home page (registered into accounts' workplaces at
+start-up)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_manager, is_rectifier
 from accounts.workplaces import Workplace
-from inspections.permissions import can_view_inspections, can_view_metrics, can_view_tasks
+from inspections.permissions import can_view_dashboard, can_view_inspections, can_view_metrics, can_view_tasks
 
 
 def inspections(user) -> list[Workplace]:
@@ -16,6 +17,19 @@ def inspections(user) -> list[Workplace]:
             _("Inspections"),
             _("Inspections in your area with their findings, photos and photo checks."),
             reverse("inspections:inspection-list"),
+        )
+    ]
+
+
+def dashboard(user) -> list[Workplace]:
+    """Managers' dashboard comes right after their map."""
+    if not can_view_dashboard(user):
+        return []
+    return [
+        Workplace(
+            _("Dashboard"),
+            _("Key figures with their trend, charts, rankings of communities and units, briefings."),
+            reverse("dashboard:index"),
         )
     ]
 

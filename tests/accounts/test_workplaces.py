@@ -10,6 +10,7 @@ KINDS = {
     "app": ("Tablet app", "Today's hotspots"),
     "area map": ("Map", "Rectification status, heatmaps"),
     "map": ("Map", "Hotspots, findings and tasks of your area"),
+    "dashboard": ("Dashboard", "Key figures with their trend"),
     "managers' tasks": ("Rectification tasks", "Fixes to verify, tasks to triage"),
     "unit's tasks": ("Rectification tasks", "Your unit's tasks with"),
     "tasks to verify": ("Rectification tasks", "Fixes to verify in your area"),
@@ -18,7 +19,7 @@ KINDS = {
     "administration": ("Administration", "Edit jurisdictions"),
     "api": ("API documentation", "The REST API"),
 }
-MANAGER = ["area map", "managers' tasks", "app", "inspections", "metrics", "administration", "api"]
+MANAGER = ["area map", "dashboard", "managers' tasks", "app", "inspections", "metrics", "administration", "api"]
 INSPECTOR = ["app", "map", "inspections", "tasks to verify", "metrics", "api"]
 VOLUNTEER = ["app", "map", "inspections", "api"]
 
@@ -65,6 +66,7 @@ def test_workplaces_in_order(name):
             "manager",
             [
                 "Map",
+                "Dashboard",
                 "Rectification tasks",
                 "Tablet app",
                 "Inspections",
@@ -77,6 +79,7 @@ def test_workplaces_in_order(name):
             "admin",
             [
                 "Map",
+                "Dashboard",
                 "Rectification tasks",
                 "Tablet app",
                 "Inspections",
@@ -93,7 +96,16 @@ def test_titles_per_role(name, titles):
 
 def test_links():
     urls = [place.url for place in workplaces_for(person("manager"))]
-    assert urls == ["/map/", "/tasks/", "/m/", "/inspections/", "/tasks/metrics/", "/admin/", "/api/docs/"]
+    assert urls == [
+        "/map/",
+        "/dashboard/",
+        "/tasks/",
+        "/m/",
+        "/inspections/",
+        "/tasks/metrics/",
+        "/admin/",
+        "/api/docs/",
+    ]
 
 
 def test_administration_only_for_staff():

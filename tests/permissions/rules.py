@@ -208,6 +208,15 @@ RULES: list[Rule] = [
         url=_at("/notifications/{id}/read/", id="notification"),
     ),
     Rule("POST", "/notifications/read-all/", SIGNED_IN, owners={"rectifier"}, others_answered=True),
+    # The dashboard: managers, over their area (another area's manager gets their own figures)
+    Rule("GET", "/dashboard/", MANAGERS, listed=lambda s: f'data-community="{s.world.west.pk}"', others_answered=True),
+    Rule(
+        "GET",
+        "/dashboard/export/{table}/",
+        MANAGERS,
+        others_answered=True,
+        url=lambda s: f"/dashboard/export/community-ranking/?phase={s.phase.pk}",
+    ),
     Rule(
         "GET",
         "/dashboard/briefings/",
@@ -409,6 +418,7 @@ RULES: list[Rule] = [
         others_answered=True,
         url=lambda s: "/api/layers/tasks/aggregate?cell=community",
     ),
+    Rule("GET", "/api/dashboard/", MANAGERS, others_answered=True, url=lambda s: f"/api/dashboard/?phase={s.phase.pk}"),
     Rule(
         "GET",
         "/api/rankings/",

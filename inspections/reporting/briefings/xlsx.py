@@ -45,12 +45,12 @@ def write_xlsx(content: BriefingContent, out: BinaryIO, *, map_png: BinaryIO, pr
     summary["A1"].font = Font(bold=True, size=14)
     summary.append([period_line(content)])
     summary.append([])
-    _write(summary, tables[0])
+    write_table(summary, tables[0])
     summary.column_dimensions["A"].width = 36
     summary.column_dimensions["B"].width = 14
     summary.add_image(SheetImage(map_png), "D3")
     for table in tables[1:]:
-        _write(workbook.create_sheet(sheet_title(table.title)), table)
+        write_table(workbook.create_sheet(sheet_title(table.title)), table)
     _photo_pairs(workbook.create_sheet(sheet_title(_("Before and after"))), content, progress)
     workbook.save(out)
 
@@ -61,7 +61,8 @@ def _value(cell: Cell):
     return cell.value
 
 
-def _write(sheet, table: Table) -> None:
+def write_table(sheet, table: Table) -> None:
+    """The table on ``sheet``: a bold header row, then its rows with numbers kept as numbers."""
     sheet.append(table.headers)
     for cell in sheet[sheet.max_row]:
         cell.font = BOLD

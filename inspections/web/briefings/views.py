@@ -72,7 +72,9 @@ def briefing_list(request):
             return redirect("briefings:list")
         status = 400
     else:
-        form = BriefingForm(initial=_initial())
+        # The dashboard's "generate a briefing" link proposes its phase and period.
+        asked = {key: request.GET[key] for key in ("phase", "start", "end") if request.GET.get(key)}
+        form = BriefingForm(initial={**_initial(), **asked})
         status = 200
     page = Paginator(briefings_for_user(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "inspections/briefings.html", {"form": form, "page": page}, status=status)

@@ -1,0 +1,113 @@
+"""The dashboard in a real browser on the small test world: the charts draw (their canvas is not blank), a click on
+a bar filters the page and the URL keeps the filter, the "open on the map" link carries it; and the metrics table
+fits a 10" tablet (800 px wide) without being cut off."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.test import TestCase
+from playwright.sync_api import expect
+
+from tests.conftest import make_world
+from tests.factories import running_phase
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# How many of a canvas's pixels are drawn (not transparent and not white).
+DRAWN_PIXELS = """(canvas) => {
+  const { width, height } = canvas;
+  const data = canvas.getContext("2d").getImageData(0, 0, width, height).data;
+  let drawn = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i + 3] > 0 && !(data[i] > 250 && data[i + 1] > 250 && data[i + 2] > 250)) drawn++;
+  }
+  return drawn;
+}"""
+
+
+@pytest.fixture
+def scene(transactional_db):
+    from tests.inspections.reporting.briefings.scene import build_briefed
+    from tests.inspections.reporting.scoring import build_scoring
+
+    world = make_world()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        build_briefed(world, running_phase())
+    build_scoring(world)
+    return world
+
+
+def _sign_in(page, username):
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "pw")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+
+
+def test_the_dashboard_draws_its_charts_and_a_bar_click_filters_it(page, scene, screenshot):
+    _sign_in(page, "manager_u")
+    page.locator("a[href='/dashboard/']").first.click()
+    page.wait_for_url("**/dashboard/")
+    expect(page.locator("[data-kpi=open_tasks] .kpi-value")).to_have_text("3")
+    for chart in ("per_day", "by_category", "by_problem_type", "by_community", "by_unit", "ageing"):
+        canvas = page.locator(f"[data-chart={chart}] canvas").first
+        expect(canvas).to_be_visible()
+        assert canvas.evaluate(DRAWN_PIXELS) > 200, f"the {chart} chart is blank"
+    expect(page.locator("[data-testid=community-ranking] tbody tr")).to_have_count(2)
+    expect(page.locator("[data-kpi=overdue] .kpi-trend")).to_have_class(re.compile(r"\bbad\b"))
+    page.set_viewport_size({"width": 1280, "height": 1700})
+    screenshot("dashboard")
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    # The problem types' chart: the first bar is the commonest type (exposed garbage, 4 of the 5 findings).
+    chart = page.locator("[data-chart=by_problem_type]")
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    bar = page.evaluate(
+        """() => {
+          const chart = echarts.getInstanceByDom(document.getElementById("chart-by_problem_type"));
+          return chart.getModel().getSeriesByIndex(0).getData().getItemLayout(0);
+        }"""
+    )
+    page.mouse.click(box["x"] + bar["x"] + bar["width"] / 2, box["y"] + bar["y"] + bar["height"] / 2)
+    page.wait_for_url(re.compile(r"problem_type=exposed_garbage"))
+    expect(page.locator("[data-kpi=findings_week]")).to_have_attribute("data-value", "4")
+    expect(page.locator("#f-problem-type")).to_have_value("exposed_garbage")
+    link = urlsplit(page.locator("[data-testid=open-map]").get_attribute("href"))
+    assert link.path == "/map/"
+    query = parse_qs(link.query)
+    assert query["layer"] == ["findings"] and query["problem_type"] == ["exposed_garbage"]
+
+    # The ranking table sorts by a column on a click.
+    table = page.locator("[data-testid=community-ranking]")
+    table.locator("button.sort").nth(2).click()  # score, ascending
+    expect(table.locator("tbody tr").first.locator("td").nth(1)).to_have_text("东社区")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_metrics_table_fits_an_800_px_tablet(page, scene, live_server, language):
+    _sign_in(page, "manager_u")
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.set_viewport_size({"width": 800, "height": 1280})
+    page.goto("/tasks/metrics/")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    table = page.locator("[data-testid=metrics-table]")
+    expect(table).to_be_visible()
+    widths = page.evaluate(
+        """() => {
+          const table = document.querySelector("[data-testid=metrics-table]");
+          const last = table.querySelector("thead th:last-child").getBoundingClientRect();
+          return {
+            page: document.documentElement.scrollWidth,
+            viewport: window.innerWidth,
+            wrap: table.parentElement.scrollWidth,
+            wrapVisible: table.parentElement.clientWidth,
+            lastRight: last.right,
+          };
+        }"""
+    )
+    assert widths["page"] <= widths["viewport"], widths
+    assert widths["wrap"] <= widths["wrapVisible"], widths  # nothing to scroll to inside the table either
+    assert widths["lastRight"] <= widths["viewport"], widths
