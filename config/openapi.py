@@ -13,16 +13,23 @@ VALIDATION_ERROR = "ValidationError"
 COMPONENTS = {
     ERROR: {
         "type": "object",
-        "description": "`detail`: what went wrong, in the request's language. Some answers add fields (a 409 the "
-        "task's `status` and `allowed_transitions`, a refused photo its `code` and the limit).",
-        "properties": {"detail": {"type": "string"}},
-        "required": ["detail"],
+        "description": "Every error of the API has this shape. `detail`: what went wrong, in the request's "
+        "language; `code`: a stable word for programs (`invalid`, `not_authenticated`, `authentication_failed`, "
+        "`permission_denied`, `move_forbidden`, `not_found`, `method_not_allowed`, `conflict`, "
+        "`unsupported_media_type`, `throttled`, `locked_out`, `busy`, `unavailable`, a refused photo's reason such "
+        "as `too_large`). Some answers add fields (a 409 the task's `status` and `allowed_transitions`, a refused "
+        "photo its limit).",
+        "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
+        "required": ["detail", "code"],
     },
     VALIDATION_ERROR: {
         "type": "object",
-        "description": "Bad input: each key names a parameter or field (`detail` or `non_field_errors`: the request "
-        "as a whole) and holds its messages, a list of strings (a message alone for some query parameters, the "
+        "description": "Bad input (code `invalid`), the same shape as every error (`detail`: the first message, "
+        "naming its parameter; `code`), and besides, under each parameter or field at fault (`non_field_errors`: "
+        "the request as a whole), its messages: a list of strings (a message alone for some query parameters, the "
         "same shape again for the items of a nested field).",
+        "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
+        "required": ["detail", "code"],
         "additionalProperties": {
             "anyOf": [
                 {"type": "string"},

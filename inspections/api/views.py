@@ -303,7 +303,7 @@ class PhotoView(APIView):
             result = photo_chunk_append(user=request.user, chunk=chunk)
         except UploadOffsetMismatch as error:
             return Response(
-                {"detail": error.message, "offset": error.offset, "total": error.total},
+                {"detail": error.message, "code": "offset_mismatch", "offset": error.offset, "total": error.total},
                 status=status.HTTP_409_CONFLICT,
                 headers={UPLOAD_OFFSET: str(error.offset)},
             )
