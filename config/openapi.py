@@ -76,10 +76,20 @@ def error_content(status: str) -> dict:
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}}
 
 
+OPEN311_PREFIX = "/open311/"
+OPEN311_ERRORS = {"type": "array", "items": {"$ref": "#/components/schemas/Open311Error"}}
+
+
+def open311_error_content(status: str) -> dict:
+    """Open311's errors (no sign-in there: no 401), a list of {code, description}, in either format."""
+    return {media: {"schema": OPEN311_ERRORS} for media in ("application/json", "text/xml")}
+
+
 def document_errors(result, generator, request, public):
     """drf-spectacular postprocessing hook (settings `SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]`)."""
     result.setdefault("components", {}).setdefault("schemas", {}).update(COMPONENTS)
-    for path in result.get("paths", {}).values():
+    for route, path in result.get("paths", {}).items():
+        open311 = route.startswith(OPEN311_PREFIX)
         for method, operation in path.items():
             if method not in METHODS:
                 continue
@@ -89,11 +99,11 @@ def document_errors(result, generator, request, public):
                     if parameter["in"] == "query" and not parameter.get("required"):
                         parameter["allowEmptyValue"] = True
             responses = operation.setdefault("responses", {})
-            for status in error_statuses(method, operation):
+            for status in error_statuses(method, operation) - ({"401"} if open311 else set()):
                 responses.setdefault(status, {"description": DESCRIPTIONS[status]})
             for status, response in responses.items():
                 if status >= "400" and "content" not in response:
-                    response["content"] = error_content(status)
+                    response["content"] = open311_error_content(status) if open311 else error_content(status)
             if "503" in responses:
                 responses["503"].setdefault("headers", {}).setdefault("Retry-After", RETRY_AFTER)
             operation["responses"] = dict(sorted(responses.items()))

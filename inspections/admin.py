@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext as _
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
 
@@ -230,3 +231,7 @@ class PublicReportAdmin(ReadOnlyEvidence, admin.ModelAdmin):
     list_filter = ["client"]
     search_fields = ["address_string", "finding__description"]
     date_hierarchy = "received_at"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_delete_permission(self, request, obj=None):
+        return False

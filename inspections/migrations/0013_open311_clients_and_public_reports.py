@@ -7,51 +7,113 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inspections', '0012_briefing'),
+        ("inspections", "0012_briefing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReportingClient',
+            name="ReportingClient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('key_prefix', models.CharField(editable=False, help_text='The first characters, to recognise a key.', max_length=8, verbose_name='key begins with')),
-                ('key_hash', models.CharField(editable=False, max_length=64, unique=True, verbose_name='key hash (SHA-256)')),
-                ('active', models.BooleanField(default=True, help_text="An inactive client's key is refused.", verbose_name='active')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('account', models.OneToOneField(help_text="The volunteer account the client's reports are recorded by.", on_delete=django.db.models.deletion.PROTECT, related_name='reporting_client', to=settings.AUTH_USER_MODEL, verbose_name='account')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                (
+                    "key_prefix",
+                    models.CharField(
+                        editable=False,
+                        help_text="The first characters, to recognise a key.",
+                        max_length=8,
+                        verbose_name="key begins with",
+                    ),
+                ),
+                (
+                    "key_hash",
+                    models.CharField(editable=False, max_length=64, unique=True, verbose_name="key hash (SHA-256)"),
+                ),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True, help_text="An inactive client's key is refused.", verbose_name="active"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="created"),
+                ),
+                (
+                    "account",
+                    models.OneToOneField(
+                        help_text="The volunteer account the client's reports are recorded by.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reporting_client",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Open311 client',
-                'verbose_name_plural': 'Open311 clients',
-                'ordering': ['name'],
+                "verbose_name": "Open311 client",
+                "verbose_name_plural": "Open311 clients",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='PublicReport',
+            name="PublicReport",
             fields=[
-                ('finding', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='public_report', serialize=False, to='inspections.finding', verbose_name='finding')),
-                ('client_key', models.CharField(blank=True, help_text='The key the client sent with the report (Idempotency-Key), so that a replay is stored once.', max_length=100, verbose_name='idempotency key')),
-                ('address_string', models.CharField(blank=True, max_length=255, verbose_name='address')),
-                ('media_url', models.URLField(blank=True, max_length=1000, verbose_name='media URL')),
-                ('attributes', models.JSONField(blank=True, default=dict, verbose_name='attributes')),
-                ('reporter_name', models.CharField(blank=True, max_length=200, verbose_name="reporter's name")),
-                ('reporter_email', models.EmailField(blank=True, max_length=254, verbose_name="reporter's e-mail")),
-                ('reporter_phone', models.CharField(blank=True, max_length=32, verbose_name="reporter's phone")),
-                ('device_id', models.CharField(blank=True, max_length=100, verbose_name='device id')),
-                ('account_id', models.CharField(blank=True, max_length=100, verbose_name="reporter's account id")),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='received')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='inspections.reportingclient', verbose_name='Open311 client')),
+                (
+                    "finding",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="public_report",
+                        serialize=False,
+                        to="inspections.finding",
+                        verbose_name="finding",
+                    ),
+                ),
+                (
+                    "client_key",
+                    models.CharField(
+                        blank=True,
+                        help_text="The key the client sent with the report (Idempotency-Key), so that a replay is stored once.",
+                        max_length=100,
+                        verbose_name="idempotency key",
+                    ),
+                ),
+                ("address_string", models.CharField(blank=True, max_length=255, verbose_name="address")),
+                ("media_url", models.URLField(blank=True, max_length=1000, verbose_name="media URL")),
+                ("attributes", models.JSONField(blank=True, default=dict, verbose_name="attributes")),
+                ("reporter_name", models.CharField(blank=True, max_length=200, verbose_name="reporter's name")),
+                ("reporter_email", models.EmailField(blank=True, max_length=254, verbose_name="reporter's e-mail")),
+                ("reporter_phone", models.CharField(blank=True, max_length=32, verbose_name="reporter's phone")),
+                ("device_id", models.CharField(blank=True, max_length=100, verbose_name="device id")),
+                ("account_id", models.CharField(blank=True, max_length=100, verbose_name="reporter's account id")),
+                (
+                    "received_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="received"),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="inspections.reportingclient",
+                        verbose_name="Open311 client",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'public report',
-                'verbose_name_plural': 'public reports',
-                'ordering': ['-received_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('client_key', ''), _negated=True), fields=('client', 'client_key'), name='inspections_publicreport_replay')],
+                "verbose_name": "public report",
+                "verbose_name_plural": "public reports",
+                "ordering": ["-received_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("client_key", ""), _negated=True),
+                        fields=("client", "client_key"),
+                        name="inspections_publicreport_replay",
+                    )
+                ],
             },
         ),
     ]

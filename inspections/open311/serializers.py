@@ -9,6 +9,7 @@ from django.contrib.gis.geos import Point
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from geo.outbound import OutboundRefused, vet_url
@@ -25,7 +26,7 @@ def request_status(report: PublicReport) -> str:
     return CLOSED if task is not None and task.status in CLOSED_STATUSES else OPEN
 
 
-class ServiceSerializer(serializers.Serializer):
+class Open311ServiceSerializer(serializers.Serializer):
     service_code = serializers.CharField(source="code")
     service_name = serializers.CharField(source="display_name")
     description = serializers.SerializerMethodField()
@@ -50,12 +51,12 @@ class ServiceSerializer(serializers.Serializer):
         return ""
 
 
-class AttributeValueSerializer(serializers.Serializer):
+class Open311AttributeValueSerializer(serializers.Serializer):
     key = serializers.CharField()
     name = serializers.CharField()
 
 
-class AttributeSerializer(serializers.Serializer):
+class Open311AttributeSerializer(serializers.Serializer):
     variable = serializers.BooleanField()
     code = serializers.CharField()
     datatype = serializers.CharField()
@@ -63,12 +64,12 @@ class AttributeSerializer(serializers.Serializer):
     datatype_description = serializers.CharField(allow_blank=True)
     order = serializers.IntegerField()
     description = serializers.CharField()
-    values = AttributeValueSerializer(many=True)
+    values = Open311AttributeValueSerializer(many=True)
 
 
-class ServiceDefinitionSerializer(serializers.Serializer):
+class Open311ServiceDefinitionSerializer(serializers.Serializer):
     service_code = serializers.CharField()
-    attributes = AttributeSerializer(many=True)
+    attributes = Open311AttributeSerializer(many=True)
 
 
 def service_definition(problem_type: ProblemType) -> dict:
@@ -91,7 +92,7 @@ def service_definition(problem_type: ProblemType) -> dict:
     }
 
 
-class RequestSerializer(serializers.Serializer):
+class Open311RequestSerializer(serializers.Serializer):
     service_request_id = serializers.UUIDField(source="finding_id")
     status = serializers.SerializerMethodField()
     status_notes = serializers.SerializerMethodField()
@@ -146,19 +147,20 @@ class RequestSerializer(serializers.Serializer):
         return ""
 
 
-class CreatedSerializer(serializers.Serializer):
+class Open311CreatedSerializer(serializers.Serializer):
     service_request_id = serializers.UUIDField(source="finding_id")
     service_notice = serializers.SerializerMethodField()
-    account_id = serializers.SerializerMethodField()
+    account_id = serializers.SerializerMethodField(help_text="Always null: nothing of the reporter is shown.")
 
     def get_service_notice(self, report: PublicReport) -> str:
         return _("Received: a manager will review it and send it to the unit responsible.")
 
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_account_id(self, report: PublicReport) -> None:
         return None
 
 
-class DiscoveryEndpointSerializer(serializers.Serializer):
+class Open311DiscoveryEndpointSerializer(serializers.Serializer):
     specification = serializers.CharField()
     url = serializers.CharField()
     changeset = serializers.CharField()
@@ -166,14 +168,14 @@ class DiscoveryEndpointSerializer(serializers.Serializer):
     formats = serializers.ListField(child=serializers.CharField())
 
 
-class DiscoverySerializer(serializers.Serializer):
+class Open311DiscoverySerializer(serializers.Serializer):
     changeset = serializers.CharField()
     contact = serializers.CharField()
     key_service = serializers.CharField()
-    endpoints = DiscoveryEndpointSerializer(many=True)
+    endpoints = Open311DiscoveryEndpointSerializer(many=True)
 
 
-class ErrorSerializer(serializers.Serializer):
+class Open311ErrorSerializer(serializers.Serializer):
     code = serializers.IntegerField(help_text="The HTTP status.")
     description = serializers.CharField()
 
@@ -185,7 +187,7 @@ def _list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-class RequestsQuerySerializer(serializers.Serializer):
+class Open311RequestsQuerySerializer(serializers.Serializer):
     service_request_id = serializers.CharField(
         required=False, allow_blank=True, help_text="Ids separated by commas; given, the other filters are ignored."
     )
@@ -245,7 +247,7 @@ class MediaURLField(serializers.URLField):
         return value
 
 
-class RequestInputSerializer(serializers.Serializer):
+class Open311RequestInputSerializer(serializers.Serializer):
     api_key = serializers.CharField(help_text="The client's key (`manage.py open311_apikey <client name>`).")
     service_code = serializers.SlugRelatedField(
         slug_field="code",

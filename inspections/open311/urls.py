@@ -13,9 +13,9 @@ register_converter(FormatConverter, "open311_format")
 
 app_name = "open311"
 urlpatterns = [
-    path("discovery.<open311_format:format>", DiscoveryView.as_view(), name="discovery"),
-    path("services.<open311_format:format>", ServiceListView.as_view(), name="services"),
-    path("services/<slug:service_code>.<open311_format:format>", ServiceDefinitionView.as_view(), name="service"),
-    path("requests.<open311_format:format>", RequestListView.as_view(), name="requests"),
-    path("requests/<uuid:service_request_id>.<open311_format:format>", RequestDetailView.as_view(), name="request"),
+    path("discovery.<open311_format:fmt>", DiscoveryView.as_view(), name="discovery"),
+    path("services.<open311_format:fmt>", ServiceListView.as_view(), name="services"),
+    path("services/<slug:service_code>.<open311_format:fmt>", ServiceDefinitionView.as_view(), name="service"),
+    path("requests.<open311_format:fmt>", RequestListView.as_view(), name="requests"),
+    path("requests/<uuid:service_request_id>.<open311_format:fmt>", RequestDetailView.as_view(), name="request"),
 ]

@@ -25,14 +25,14 @@ from inspections.open311.serializers import (
     CLOSED_STATUSES,
     OPEN,
     SEVERITY,
-    CreatedSerializer,
-    DiscoverySerializer,
-    ErrorSerializer,
-    RequestInputSerializer,
-    RequestSerializer,
-    RequestsQuerySerializer,
-    ServiceDefinitionSerializer,
-    ServiceSerializer,
+    Open311CreatedSerializer,
+    Open311DiscoverySerializer,
+    Open311ErrorSerializer,
+    Open311RequestInputSerializer,
+    Open311RequestSerializer,
+    Open311RequestsQuerySerializer,
+    Open311ServiceDefinitionSerializer,
+    Open311ServiceSerializer,
     service_definition,
 )
 from inspections.open311.throttling import PerAddressThrottle, PerKeyThrottle
@@ -44,10 +44,9 @@ DEFAULT_DAYS = 90  # GeoReport v2: without dates, the last 90 days
 MAX_REQUESTS = 1000  # GeoReport v2: at most 1000 requests in one answer
 IDEMPOTENCY_KEY = "Idempotency-Key"
 
-FORMAT = OpenApiParameter(
-    "format", str, OpenApiParameter.PATH, enum=["json", "xml"], description="The answer's format."
-)
-ERRORS = ErrorSerializer(many=True)
+FORMAT = OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=["json", "xml"], description="The answer's format.")
+NO_FORMAT_QUERY = OpenApiParameter("format", exclude=True)  # the format is the path's suffix
+ERRORS = Open311ErrorSerializer(many=True)
 TAG = ["open311"]
 
 
@@ -61,6 +60,10 @@ class Open311View(APIView):
     renderer_classes = [Open311JSONRenderer, Open311XMLRenderer]
     xml_root = "response"
 
+    def get_format_suffix(self, **kwargs):
+        # The format is the path's suffix, named `fmt`: DRF's schema generation skips paths ending in `.{format}`.
+        return kwargs.get("fmt") or "json"
+
     def get_exception_handler(self):
         return errors.exception_handler
 
@@ -71,11 +74,11 @@ class DiscoveryView(Open311View):
     @extend_schema(
         tags=TAG,
         summary="GeoReport v2 discovery",
-        parameters=[FORMAT],
-        responses={200: DiscoverySerializer},
+        parameters=[FORMAT, NO_FORMAT_QUERY],
+        responses={200: Open311DiscoverySerializer},
     )
-    def get(self, request, format=None):
-        url = request.build_absolute_uri(reverse("open311:discovery", kwargs={"format": "json"})).rsplit("/", 1)[0]
+    def get(self, request, fmt):
+        url = request.build_absolute_uri(reverse("open311:discovery", kwargs={"fmt": "json"})).rsplit("/", 1)[0]
         data = {
             "changeset": CHANGESET,
             "contact": _("The district's campaign office (创建办)."),
@@ -90,7 +93,7 @@ class DiscoveryView(Open311View):
                 }
             ],
         }
-        return Response(DiscoverySerializer(data).data)
+        return Response(Open311DiscoverySerializer(data).data)
 
 
 def _services():
@@ -103,11 +106,11 @@ class ServiceListView(Open311View):
     @extend_schema(
         tags=TAG,
         summary="Services: the kinds of problem a citizen can report",
-        parameters=[FORMAT],
-        responses={200: ServiceSerializer(many=True)},
+        parameters=[FORMAT, NO_FORMAT_QUERY],
+        responses={200: Open311ServiceSerializer(many=True)},
     )
-    def get(self, request, format=None):
-        return Response(ServiceSerializer(_services(), many=True).data)
+    def get(self, request, fmt):
+        return Response(Open311ServiceSerializer(_services(), many=True).data)
 
 
 class ServiceDefinitionView(Open311View):
@@ -116,12 +119,12 @@ class ServiceDefinitionView(Open311View):
     @extend_schema(
         tags=TAG,
         summary="A service's definition: the attributes a report may carry",
-        parameters=[FORMAT],
-        responses={200: ServiceDefinitionSerializer, 404: _errors("No active service has this code.")},
+        parameters=[FORMAT, NO_FORMAT_QUERY],
+        responses={200: Open311ServiceDefinitionSerializer, 404: _errors("No active service has this code.")},
     )
-    def get(self, request, service_code, format=None):
+    def get(self, request, service_code, fmt):
         problem_type = get_object_or_404(_services(), code=service_code)
-        return Response(ServiceDefinitionSerializer(service_definition(problem_type)).data)
+        return Response(Open311ServiceDefinitionSerializer(service_definition(problem_type)).data)
 
 
 def _filtered(query: dict):
@@ -154,14 +157,14 @@ class RequestListView(Open311View):
     @extend_schema(
         tags=TAG,
         summary="Citizens' reports (at most 1000, newest first; without dates, the last 90 days)",
-        parameters=[FORMAT, RequestsQuerySerializer],
-        responses={200: RequestSerializer(many=True), 400: _errors("A filter that cannot be read.")},
+        parameters=[FORMAT, NO_FORMAT_QUERY, Open311RequestsQuerySerializer],
+        responses={200: Open311RequestSerializer(many=True), 400: _errors("A filter that cannot be read.")},
     )
-    def get(self, request, format=None):
-        query = RequestsQuerySerializer(data=request.query_params)
+    def get(self, request, fmt):
+        query = Open311RequestsQuerySerializer(data={k: v for k, v in request.query_params.items() if v != ""})
         query.is_valid(raise_exception=True)
         reports = _filtered(query.validated_data).order_by("-received_at", "pk")[:MAX_REQUESTS]
-        return Response(RequestSerializer(reports, many=True).data)
+        return Response(Open311RequestSerializer(reports, many=True).data)
 
     @extend_schema(
         tags=TAG,
@@ -175,15 +178,18 @@ class RequestListView(Open311View):
         ),
         parameters=[
             FORMAT,
+            NO_FORMAT_QUERY,
             OpenApiParameter(IDEMPOTENCY_KEY, str, OpenApiParameter.HEADER, required=False),
         ],
         request={
-            "application/x-www-form-urlencoded": RequestInputSerializer,
-            "multipart/form-data": RequestInputSerializer,
+            "application/x-www-form-urlencoded": Open311RequestInputSerializer,
+            "multipart/form-data": Open311RequestInputSerializer,
         },
         responses={
-            201: CreatedSerializer(many=True),
-            200: OpenApiResponse(CreatedSerializer(many=True), description="A replay: the request already made."),
+            201: Open311CreatedSerializer(many=True),
+            200: OpenApiResponse(
+                Open311CreatedSerializer(many=True), description="A replay: the request already made."
+            ),
             400: _errors("Bad input, a place outside the district, or a refused photo: nothing is stored."),
             403: _errors("No api_key, or one that is not (or no longer) valid."),
             413: _errors("A photo too large."),
@@ -192,19 +198,19 @@ class RequestListView(Open311View):
             503: _errors("No campaign phase is running, or the database is busy: send it again later."),
         },
     )
-    def post(self, request, format=None):
+    def post(self, request, fmt):
         fields, attributes = {}, {}
         for name in request.data:
             if name.startswith("attribute[") and name.endswith("]"):
                 attributes[name[len("attribute[") : -1]] = request.data.get(name)
-            else:
+            elif request.data.get(name) not in ("", None):  # an empty parameter is one not sent
                 fields[name] = request.data.get(name)
         if attributes:
             fields["attribute"] = attributes
         client = reporting_client_for_key(str(fields.get("api_key") or ""))
         if client is None:
             raise PermissionDenied(_("The api_key is missing or not valid."))
-        serializer = RequestInputSerializer(data=fields)
+        serializer = Open311RequestInputSerializer(data=fields)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         name = " ".join(part for part in (data.get("first_name", ""), data.get("last_name", "")) if part)
@@ -228,7 +234,7 @@ class RequestListView(Open311View):
             ),
         )
         answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        return Response(CreatedSerializer([report], many=True).data, status=answer)
+        return Response(Open311CreatedSerializer([report], many=True).data, status=answer)
 
 
 class RequestDetailView(Open311View):
@@ -237,9 +243,13 @@ class RequestDetailView(Open311View):
     @extend_schema(
         tags=TAG,
         summary="One report",
-        parameters=[FORMAT, OpenApiParameter("service_request_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
-        responses={200: RequestSerializer(many=True), 404: _errors("No report has this id.")},
+        parameters=[
+            FORMAT,
+            NO_FORMAT_QUERY,
+            OpenApiParameter("service_request_id", OpenApiTypes.UUID, OpenApiParameter.PATH),
+        ],
+        responses={200: Open311RequestSerializer(many=True), 404: _errors("No report has this id.")},
     )
-    def get(self, request, service_request_id, format=None):
+    def get(self, request, service_request_id, fmt):
         report = get_object_or_404(public_reports(), finding_id=service_request_id)
-        return Response(RequestSerializer([report], many=True).data)
+        return Response(Open311RequestSerializer([report], many=True).data)
