@@ -42,6 +42,7 @@ class ProblemTypeViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ProblemTypeSerializer
     pagination_class = None
+    ordering_fields = ["code", "name", "sort_order", "default_severity"]
     lookup_field = "code"
 
     def get_queryset(self):
@@ -55,6 +56,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = CampaignSerializer
     pagination_class = None
+    ordering_fields = ["name", "starts_on", "ends_on"]
     queryset = Campaign.objects.prefetch_related("phases")
 
 
@@ -63,6 +65,7 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = InspectionSerializer
     filterset_class = InspectionFilter
+    ordering_fields = ["started_at", "ended_at", "received_at", "deduction"]
 
     def get_queryset(self):
         return inspections_for_user(self.request.user).prefetch_related(
@@ -97,6 +100,7 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = FindingSerializer
     filterset_class = FindingFilter
+    ordering_fields = ["created_at", "severity"]
 
     def get_queryset(self):
         return findings_for_user(self.request.user).prefetch_related(PHOTOS)
