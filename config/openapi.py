@@ -77,6 +77,13 @@ def error_content(status: str) -> dict:
 
 
 OPEN311_PREFIX = "/open311/"
+OPEN311_ERROR = {
+    "type": "object",
+    "description": "An error as GeoReport v2 writes it (`<errors><error>…` in XML): `code` the HTTP status, "
+    "`description` the message, naming the parameter at fault.",
+    "properties": {"code": {"type": "integer"}, "description": {"type": "string"}},
+    "required": ["code", "description"],
+}
 OPEN311_ERRORS = {"type": "array", "items": {"$ref": "#/components/schemas/Open311Error"}}
 
 
@@ -88,6 +95,7 @@ def open311_error_content(status: str) -> dict:
 def document_errors(result, generator, request, public):
     """drf-spectacular postprocessing hook (settings `SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]`)."""
     result.setdefault("components", {}).setdefault("schemas", {}).update(COMPONENTS)
+    result["components"]["schemas"]["Open311Error"] = OPEN311_ERROR
     for route, path in result.get("paths", {}).items():
         open311 = route.startswith(OPEN311_PREFIX)
         for method, operation in path.items():
@@ -102,8 +110,10 @@ def document_errors(result, generator, request, public):
             for status in error_statuses(method, operation) - ({"401"} if open311 else set()):
                 responses.setdefault(status, {"description": DESCRIPTIONS[status]})
             for status, response in responses.items():
-                if status >= "400" and "content" not in response:
-                    response["content"] = open311_error_content(status) if open311 else error_content(status)
+                if status >= "400" and open311:
+                    response["content"] = open311_error_content(status)
+                elif status >= "400" and "content" not in response:
+                    response["content"] = error_content(status)
             if "503" in responses:
                 responses["503"].setdefault("headers", {}).setdefault("Retry-After", RETRY_AFTER)
             operation["responses"] = dict(sorted(responses.items()))

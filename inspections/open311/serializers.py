@@ -175,11 +175,6 @@ class Open311DiscoverySerializer(serializers.Serializer):
     endpoints = Open311DiscoveryEndpointSerializer(many=True)
 
 
-class Open311ErrorSerializer(serializers.Serializer):
-    code = serializers.IntegerField(help_text="The HTTP status.")
-    description = serializers.CharField()
-
-
 # ---------------------------------------------------------------- reading
 
 
