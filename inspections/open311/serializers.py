@@ -18,6 +18,7 @@ from inspections.models import ProblemType, PublicReport, Severity, TaskStatus
 OPEN, CLOSED = "open", "closed"
 CLOSED_STATUSES = frozenset({TaskStatus.VERIFIED, TaskStatus.CLOSED, TaskStatus.VOID})
 SEVERITY = "severity"
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # the dates of the requests filters: no overflow at either end
 DESCRIPTION_MAX = 4000  # GeoReport v2: "may be up to 4,000 characters"
 
 
@@ -210,6 +211,19 @@ class Open311RequestsQuerySerializer(serializers.Serializer):
         if wrong:
             raise serializers.ValidationError(_("A status is open or closed, not “%(status)s”.") % {"status": wrong[0]})
         return statuses
+
+    def _in_range(self, value):
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise serializers.ValidationError(
+                _("A date lies between the years %(first)d and %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
+        return value
+
+    def validate_start_date(self, value):
+        return self._in_range(value)
+
+    def validate_end_date(self, value):
+        return self._in_range(value)
 
     def validate(self, attrs):
         start, end = attrs.get("start_date"), attrs.get("end_date")

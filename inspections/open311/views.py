@@ -48,6 +48,24 @@ NO_FORMAT_QUERY = OpenApiParameter("format", exclude=True)  # the format is the 
 TAG = ["open311"]
 
 
+def _list_parameter(name: str, items: dict, description: str) -> OpenApiParameter:
+    schema = {"type": "array", "items": items}
+    return OpenApiParameter(name, schema, style="form", explode=False, description=description)
+
+
+QUERY = [
+    _list_parameter(
+        "service_request_id",
+        {"type": "string", "format": "uuid"},
+        "Ids separated by commas; given, the other filters are ignored.",
+    ),
+    _list_parameter("service_code", {"type": "string"}, "Service codes separated by commas."),
+    OpenApiParameter("start_date", OpenApiTypes.DATETIME, description="Received at or after (w3c, 1900–2999)."),
+    OpenApiParameter("end_date", OpenApiTypes.DATETIME, description="Received at or before (w3c, 1900–2999)."),
+    _list_parameter("status", {"type": "string", "enum": ["open", "closed"]}, "open, closed, or both."),
+]
+
+
 def _errors(description: str) -> OpenApiResponse:
     """An error answer; its body (Open311's list of errors) is documented by `config.openapi`."""
     return OpenApiResponse(description=description)
@@ -156,7 +174,7 @@ class RequestListView(Open311View):
     @extend_schema(
         tags=TAG,
         summary="Citizens' reports (at most 1000, newest first; without dates, the last 90 days)",
-        parameters=[FORMAT, NO_FORMAT_QUERY, Open311RequestsQuerySerializer],
+        parameters=[FORMAT, NO_FORMAT_QUERY, *QUERY],
         responses={200: Open311RequestSerializer(many=True), 400: _errors("A filter that cannot be read.")},
     )
     def get(self, request, fmt):

@@ -170,3 +170,9 @@ def test_an_unknown_request_answers_404(open311, world):
     assert open311.get(f"/open311/v2/requests/{uuid.uuid4()}.json").status_code == 404
     response = open311.get("/open311/v2/requests/not-an-id.json")
     assert response.status_code == 404 and response.json()[0]["code"] == 404
+
+
+def test_dates_outside_the_range_are_refused_not_overflowed(open311, world):
+    for query in ("end_date=0001-01-01T00:00:00Z", "start_date=9999-12-31T23:59:59-12:00"):
+        response = open311.get(f"/open311/v2/requests.json?{query}")
+        assert response.status_code == 400 and response.json()[0]["description"].split(":")[0] in query
