@@ -43,7 +43,7 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     """The answer to a locked-out sign-in: JSON under /api/, otherwise a page (HTTP 429 either way)."""
     status = settings.AXES_HTTP_RESPONSE_CODE
     if request.path.startswith("/api/"):
-        return with_retry_after(JsonResponse({"detail": lockout_message()}, status=status))
+        return with_retry_after(JsonResponse({"detail": lockout_message(), "code": "locked_out"}, status=status))
     page = render(request, "registration/locked_out.html", {"message": lockout_message()}, status=status)
     return with_retry_after(page)
 

@@ -35,7 +35,9 @@ class TokenObtainView(ObtainAuthToken):
         if not serializer.is_valid():
             # Axes' handler flags the request authenticate() was given, which is this one.
             if getattr(request, "axes_locked_out", False):
-                locked = Response({"detail": lockout_message()}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+                locked = Response(
+                    {"detail": lockout_message(), "code": "locked_out"}, status=status.HTTP_429_TOO_MANY_REQUESTS
+                )
                 return with_retry_after(locked)
             serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]

@@ -27,7 +27,7 @@ class DatabaseBusyMiddleware:
         if not database_busy(exception):
             return None
         if request.get_preferred_type(["text/html", "application/json"]) == "application/json":
-            response = JsonResponse({"detail": busy_message()}, status=503)
+            response = JsonResponse({"detail": busy_message(), "code": "busy"}, status=503)
         else:
             context = {"message": busy_message(), "retry_after": RETRY_AFTER_SECONDS}
             response = HttpResponse(render_to_string("503.html", context), status=503)

@@ -13,16 +13,23 @@ VALIDATION_ERROR = "ValidationError"
 COMPONENTS = {
     ERROR: {
         "type": "object",
-        "description": "`detail`: what went wrong, in the request's language. Some answers add fields (a 409 the "
-        "task's `status` and `allowed_transitions`, a refused photo its `code` and the limit).",
-        "properties": {"detail": {"type": "string"}},
-        "required": ["detail"],
+        "description": "Every error of the API has this shape. `detail`: what went wrong, in the request's "
+        "language; `code`: a stable word for programs (`invalid`, `not_authenticated`, `authentication_failed`, "
+        "`permission_denied`, `move_forbidden`, `not_found`, `method_not_allowed`, `conflict`, "
+        "`unsupported_media_type`, `throttled`, `locked_out`, `busy`, `unavailable`, a refused photo's reason such "
+        "as `too_large`). Some answers add fields (a 409 the task's `status` and `allowed_transitions`, a refused "
+        "photo its limit).",
+        "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
+        "required": ["detail", "code"],
     },
     VALIDATION_ERROR: {
         "type": "object",
-        "description": "Bad input: each key names a parameter or field (`detail` or `non_field_errors`: the request "
-        "as a whole) and holds its messages, a list of strings (a message alone for some query parameters, the "
+        "description": "Bad input (code `invalid`), the same shape as every error (`detail`: the first message, "
+        "naming its parameter; `code`), and besides, under each parameter or field at fault (`non_field_errors`: "
+        "the request as a whole), its messages: a list of strings (a message alone for some query parameters, the "
         "same shape again for the items of a nested field).",
+        "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
+        "required": ["detail", "code"],
         "additionalProperties": {
             "anyOf": [
                 {"type": "string"},
@@ -69,10 +76,28 @@ def error_content(status: str) -> dict:
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}}
 
 
+OPEN311_PREFIX = "/open311/"
+OPEN311_ERROR = {
+    "type": "object",
+    "description": "An error as GeoReport v2 writes it (`<errors><error>…` in XML): `code` the HTTP status, "
+    "`description` the message, naming the parameter at fault.",
+    "properties": {"code": {"type": "integer"}, "description": {"type": "string"}},
+    "required": ["code", "description"],
+}
+OPEN311_ERRORS = {"type": "array", "items": {"$ref": "#/components/schemas/Open311Error"}}
+
+
+def open311_error_content(status: str) -> dict:
+    """Open311's errors (no sign-in there: no 401), a list of {code, description}, in either format."""
+    return {media: {"schema": OPEN311_ERRORS} for media in ("application/json", "text/xml")}
+
+
 def document_errors(result, generator, request, public):
     """drf-spectacular postprocessing hook (settings `SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]`)."""
     result.setdefault("components", {}).setdefault("schemas", {}).update(COMPONENTS)
-    for path in result.get("paths", {}).values():
+    result["components"]["schemas"]["Open311Error"] = OPEN311_ERROR
+    for route, path in result.get("paths", {}).items():
+        open311 = route.startswith(OPEN311_PREFIX)
         for method, operation in path.items():
             if method not in METHODS:
                 continue
@@ -82,10 +107,12 @@ def document_errors(result, generator, request, public):
                     if parameter["in"] == "query" and not parameter.get("required"):
                         parameter["allowEmptyValue"] = True
             responses = operation.setdefault("responses", {})
-            for status in error_statuses(method, operation):
+            for status in error_statuses(method, operation) - ({"401"} if open311 else set()):
                 responses.setdefault(status, {"description": DESCRIPTIONS[status]})
             for status, response in responses.items():
-                if status >= "400" and "content" not in response:
+                if status >= "400" and open311:
+                    response["content"] = open311_error_content(status)
+                elif status >= "400" and "content" not in response:
                     response["content"] = error_content(status)
             if "503" in responses:
                 responses["503"].setdefault("headers", {}).setdefault("Retry-After", RETRY_AFTER)

@@ -41,6 +41,7 @@ urlpatterns = [
     path("dashboard/", include("inspections.web.dashboard.urls")),
     path("m/", include("mobile_forms.urls")),
     path("admin/", admin.site.urls),
+    path("open311/v2/", include("inspections.open311.urls")),
     path("api/auth/token/", TokenObtainView.as_view(), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,9 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
 
 from geo.admin_display import ReadOnlyGeometryAdmin, geometry_on_map, readable_position
 from geo.selectors import units_for_user
+from inspections.evidence.public_reports import reporting_client_create
 from inspections.models import (
     Campaign,
     Finding,
@@ -13,6 +15,8 @@ from inspections.models import (
     Photo,
     PhotoFlag,
     ProblemType,
+    PublicReport,
+    ReportingClient,
     Task,
     TaskEvent,
     WebhookDelivery,
@@ -206,4 +210,57 @@ class WebhookDeliveryAdmin(ReadOnlyEvidence, admin.ModelAdmin):
 
 
 from inspections.rectification import calendar_admin  # noqa: F401, E402  (calendar days)
+
+
+@admin.register(ReportingClient)
+class ReportingClientAdmin(admin.ModelAdmin):
+    """Open311 clients: adding one makes its key, shown once; a client is deactivated, never deleted (its reports
+    keep it)."""
+
+    list_display = ["name", "key_prefix", "active", "created_at"]
+    list_filter = ["active"]
+    search_fields = ["name"]
+
+    def get_fields(self, request, obj=None):
+        return ["name"] if obj is None else ["name", "key_prefix", "active", "account", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["key_prefix", "account", "created_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        client, key = reporting_client_create(name=form.cleaned_data["name"])
+        obj.pk, obj.account, obj.key_prefix, obj.key_hash = (
+            client.pk,
+            client.account,
+            client.key_prefix,
+            client.key_hash,
+        )
+        obj.created_at = client.created_at
+        messages.warning(
+            request,
+            _("The API key of %(name)s, shown this once (only its hash is kept): %(key)s")
+            % {"name": client.name, "key": key},
+        )
+
+
+@admin.register(PublicReport)
+class PublicReportAdmin(ReadOnlyEvidence, admin.ModelAdmin):
+    """Citizens' reports with what came with them, the reporter's contact included: administrators only."""
+
+    list_display = ["received_at", "client", "finding", "address_string"]
+    list_filter = ["client"]
+    search_fields = ["address_string", "finding__description"]
+    date_hierarchy = "received_at"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 from inspections.rounds import admin as rounds_admin  # noqa: F401, E402  (inspection rounds)

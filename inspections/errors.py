@@ -23,3 +23,7 @@ class MoveForbidden(PermissionDenied):
         super().__init__(message)
         self.message = message
         self.extra = extra
+
+
+class Unavailable(Exception):
+    """The request cannot be taken now, through nobody's fault in it (HTTP 503): no campaign phase is running."""

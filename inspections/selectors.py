@@ -97,3 +97,10 @@ def briefings_for_user(user) -> QuerySet[Briefing]:
         return qs
     root = scope_root(user) if is_manager(user) else None
     return qs.filter(root.subtree_q("scope__")) if root is not None else qs.none()
+
+
+def public_reports() -> QuerySet:
+    """Citizens' reports (Open311), which anybody may read: what the public answers show, nothing personal."""
+    from inspections.models import PublicReport
+
+    return PublicReport.objects.select_related("finding__problem_type", "finding__task__unit")

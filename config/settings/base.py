@@ -128,6 +128,12 @@ AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 # client's address is then the one the outermost proxy saw; 0 takes REMOTE_ADDR and ignores the header.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_VERBOSE = False
+# Open311 (inspections.open311): POSTs of citizens' reports allowed per API key and per client address, in the
+# default cache (Redis in production when REDIS_URL is set). A limit passed answers 429 with Retry-After.
+OPEN311_POST_RATES = {
+    "key": os.environ.get("OPEN311_RATE_PER_KEY", "120/minute"),
+    "address": os.environ.get("OPEN311_RATE_PER_ADDRESS", "10/minute"),
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -177,7 +183,10 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "geo.api.ordering.StrictOrderingFilter",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

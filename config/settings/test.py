@@ -23,3 +23,5 @@ if DATABASES["default"]["ENGINE"].endswith("spatialite"):  # noqa: F405
     # Django's default for SQLite made explicit: pytest-django then gives no xdist suffix to the in-memory database
     # (it only knows the plain sqlite3 engine, and would make "test_/path/file.sqlite3_gw0" of the file's path).
     DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")  # noqa: F405
+# The Open311 POST limits are tested with their own rates (override_settings); elsewhere, no test is limited.
+OPEN311_POST_RATES = {"key": "100000/minute", "address": "100000/minute"}

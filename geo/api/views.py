@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from accounts.permissions import can_route_point
 from accounts.roles import is_admin
 from geo.api.filters import BBoxFilter, HotspotFilter, JurisdictionFilter, UnitFilter
+from geo.api.ordering import StrictOrderingFilter
 from geo.api.serializers import (
     HotspotSerializer,
     JurisdictionSerializer,
@@ -24,7 +25,7 @@ from geo.selectors import hotspots_for_user, in_scope, jurisdictions_for_user, s
 class GeoViewSet(viewsets.ReadOnlyModelViewSet):
     """GeoJSON FeatureCollections of what the caller may see; `?bbox=` narrows to a map view."""
 
-    filter_backends = [DjangoFilterBackend, BBoxFilter]
+    filter_backends = [DjangoFilterBackend, BBoxFilter, StrictOrderingFilter]
     pagination_class = None
 
 
@@ -33,6 +34,7 @@ class JurisdictionViewSet(GeoViewSet):
 
     serializer_class = JurisdictionSerializer
     filterset_class = JurisdictionFilter
+    ordering_fields = ["code", "name", "level"]
     bbox_filter_field = "boundary"
 
     def get_queryset(self):
@@ -44,6 +46,7 @@ class UnitViewSet(GeoViewSet):
 
     serializer_class = UnitSerializer
     filterset_class = UnitFilter
+    ordering_fields = ["name", "kind", "routing_priority"]
     bbox_filter_field = "service_area"
 
     def get_queryset(self):
@@ -55,6 +58,7 @@ class HotspotViewSet(GeoViewSet):
 
     serializer_class = HotspotSerializer
     filterset_class = HotspotFilter
+    ordering_fields = ["name", "risk_level", "created_at", "updated_at"]
     bbox_filter_field = "geometry"
 
     def get_queryset(self):

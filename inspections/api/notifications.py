@@ -89,6 +89,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilter
+    ordering_fields = ["created_at", "read_at"]
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):

@@ -389,6 +389,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
 
     permission_classes = [IsAuthenticated, CanViewTasks]
     filterset_class = TaskFilter
+    ordering_fields = ["due_at", "registered_at", "updated_at", "status"]
     lookup_value_regex = "[0-9a-fA-F-]{36}"
 
     def get_queryset(self):

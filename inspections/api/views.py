@@ -46,6 +46,7 @@ class ProblemTypeViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ProblemTypeSerializer
     pagination_class = None
+    ordering_fields = ["code", "name", "sort_order", "default_severity"]
     lookup_field = "code"
 
     def get_queryset(self):
@@ -80,6 +81,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CampaignSerializer
     pagination_class = None
     filterset_class = CampaignFilter
+    ordering_fields = ["name", "starts_on", "ends_on"]
     queryset = Campaign.objects.prefetch_related("phases")
 
 
@@ -88,6 +90,7 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = InspectionSerializer
     filterset_class = InspectionFilter
+    ordering_fields = ["started_at", "ended_at", "received_at", "deduction"]
 
     def get_queryset(self):
         return inspections_for_user(self.request.user).prefetch_related(
@@ -122,6 +125,7 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = FindingSerializer
     filterset_class = FindingFilter
+    ordering_fields = ["created_at", "severity"]
 
     def get_queryset(self):
         return findings_for_user(self.request.user).prefetch_related(PHOTOS)
@@ -333,7 +337,7 @@ class PhotoView(APIView):
             result = photo_chunk_append(user=request.user, chunk=chunk)
         except UploadOffsetMismatch as error:
             return Response(
-                {"detail": error.message, "offset": error.offset, "total": error.total},
+                {"detail": error.message, "code": "offset_mismatch", "offset": error.offset, "total": error.total},
                 status=status.HTTP_409_CONFLICT,
                 headers={UPLOAD_OFFSET: str(error.offset)},
             )

@@ -4,6 +4,7 @@ from .campaigns import Campaign, Phase, PhaseKind
 from .findings import Finding, ProblemType, Severity
 from .inspections import Inspection, answers_deduction
 from .notifications import Notification, NotificationEvent, WebhookDelivery
+from .open311 import PublicReport, ReportingClient
 from .photos import FlagCode, Photo, PhotoFile, PhotoFlag, PhotoRole
 from .rounds import Round, RoundStop
 from .tasks import Task, TaskEvent, TaskOrigin, TaskStatus
@@ -27,6 +28,8 @@ __all__ = [
     "PhotoRole",
     "PhotoUploadSession",
     "ProblemType",
+    "PublicReport",
+    "ReportingClient",
     "Round",
     "RoundStop",
     "Severity",

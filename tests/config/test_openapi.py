@@ -21,9 +21,13 @@ def operations(schema):
 
 def test_every_operation_documents_401_with_the_error_shape(schema):
     for method, path, operation in operations(schema):
+        if path.startswith("/open311/"):  # no sign-in there
+            assert "401" not in operation["responses"], (method, path)
+            continue
         content = operation["responses"]["401"]["content"]["application/json"]["schema"]
         assert content == {"$ref": "#/components/schemas/Error"}, (method, path)
-    assert schema["components"]["schemas"]["Error"]["required"] == ["detail"]
+    assert schema["components"]["schemas"]["Error"]["required"] == ["detail", "code"]
+    assert schema["components"]["schemas"]["ValidationError"]["required"] == ["detail", "code"]
 
 
 def test_operations_with_input_document_400_and_those_with_an_id_404(schema):
@@ -32,7 +36,8 @@ def test_operations_with_input_document_400_and_those_with_an_id_404(schema):
     assert "404" not in hotspots  # not paginated, no id
     assert set(schema["paths"]["/api/hotspots/{id}/"]["get"]["responses"]) == {"200", "401", "404"}
     assert "404" in schema["paths"]["/api/findings/"]["get"]["responses"]  # a page beyond the last
-    assert set(schema["paths"]["/api/problem-types/"]["get"]["responses"]) == {"200", "401"}
+    assert set(schema["paths"]["/api/problem-types/{code}/"]["get"]["responses"]) == {"200", "401", "404"}
+    assert set(schema["paths"]["/api/problem-types/"]["get"]["responses"]) == {"200", "400", "401"}  # ?ordering=
 
 
 def test_writes_document_403_415_and_503_with_retry_after(schema):

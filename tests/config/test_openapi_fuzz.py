@@ -78,6 +78,8 @@ RULES_BEYOND_THE_SCHEMA = {
     ("POST", "/api/inspections/"): "a hotspot, phase or problem type that does not exist, a finding outside the area",
     ("PUT", "/api/photos/{id}/"): "a file that is not an image, a Content-Range that does not match the body",
     ("POST", "/api/tasks/{id}/transition/"): "a move whose note, unit or deadline the move table requires",
+    ("GET", "/open311/v2/requests.{fmt}"): "an end_date before the start_date, a date outside 1900–2999",
+    ("POST", "/open311/v2/requests.{fmt}"): "lat without long, a place outside the district, a file that is no photo",
     ("GET", "/api/layers/{layer}/aggregate"): "a bbox not min < max, a size too small for the box, end before start",
 }
 

@@ -54,6 +54,10 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "inspections.photo": AdminModel(STAFF, NOBODY, STAFF, True, lambda s: s.photo),
     "inspections.task": AdminModel(STAFF, NOBODY, NOBODY, True, lambda s: s.task),
     "inspections.notification": AdminModel(STAFF, NOBODY, STAFF, True, lambda s: s.notification),
+    # Open311 clients are made (with their key) by administrators and deactivated, never deleted; the reports keep
+    # the reporters' contact, for administrators only, and are evidence.
+    "inspections.reportingclient": AdminModel(ADMINS, ADMINS, NOBODY, False, lambda s: s.reporting_client),
+    "inspections.publicreport": AdminModel(ADMINS, NOBODY, NOBODY, False, lambda s: s.public_report),
     "inspections.webhookdelivery": AdminModel(STAFF, NOBODY, STAFF, True, lambda s: s.delivery),
     "mobile_forms.syncrefusal": AdminModel(STAFF, NOBODY, STAFF, True, lambda s: s.refusal),
     "mobile_forms.syncconflict": AdminModel(STAFF, NOBODY, STAFF, True, lambda s: s.conflict),

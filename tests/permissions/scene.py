@@ -15,7 +15,15 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
 from inspections.evidence.inspections import InspectionInput, inspection_submit
-from inspections.models import Briefing, CalendarDay, Notification, NotificationEvent, WebhookDelivery
+from inspections.evidence.public_reports import ReportInput, public_report_submit, reporting_client_create
+from inspections.models import (
+    Briefing,
+    CalendarDay,
+    Notification,
+    NotificationEvent,
+    ProblemType,
+    WebhookDelivery,
+)
 from inspections.reporting.briefings.services import briefing_request
 from inspections.reporting.metrics import Period
 from inspections.rounds.services import RoundInput, round_create
@@ -121,6 +129,16 @@ def build_scene() -> SimpleNamespace:
             checklist_version=version.pk,
         ),
     )
+    reporting_client, open311_key = reporting_client_create(name="随手拍 matrix")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        public_report, _created = public_report_submit(
+            client=reporting_client,
+            data=ReportInput(
+                problem_type=ProblemType.objects.get(code="exposed_garbage"),
+                location=Point(116.225, 39.842, srid=4326),
+                reporter_email="citizen@example.com",
+            ),
+        )
     with TestCase.captureOnCommitCallbacks(execute=True):
         today = timezone.localdate()
         briefing = briefing_request(
@@ -168,4 +186,7 @@ def build_scene() -> SimpleNamespace:
         hotspot_type=ContentType.objects.get_for_model(hotspot).pk,
         checklist=version.checklist,
         briefing=Briefing.objects.get(pk=briefing.pk),
+        reporting_client=reporting_client,
+        open311_key=open311_key,
+        public_report=public_report,
     )

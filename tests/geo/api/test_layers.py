@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from inspections.models import Finding, Task, TaskStatus
 from inspections.selectors import findings_for_user, tasks_for_user
+from tests.api_errors import field_errors
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,7 @@ def test_anonymous_callers_are_refused(api_client, world, path):
 def test_an_unknown_layer_is_a_json_404(client_for, world):
     response = client_for(world.users.manager).get("/api/layers/nowhere.geojson")
     assert response.status_code == 404
-    assert response.json() == {"detail": "There is no map layer named “nowhere”."}
+    assert response.json() == {"detail": "There is no map layer named “nowhere”.", "code": "not_found"}
 
 
 @pytest.mark.parametrize(
@@ -86,13 +87,13 @@ def test_bad_values_answer_400_naming_the_parameter(client_for, world, query, pa
     response = client_for(world.users.manager).get(f"/api/layers/tasks.geojson?{query}")
     assert response.status_code == 400
     body = response.json()
-    assert list(body) == [parameter]
+    assert list(field_errors(body)) == [parameter]
     assert isinstance(body[parameter], list) and body[parameter][0].startswith(message)
 
 
 def test_every_bad_value_is_told_at_once(client_for, world):
     response = client_for(world.users.manager).get("/api/layers/tasks.geojson?bbox=x&limit=0&status=lost")
-    assert response.status_code == 400 and set(response.json()) == {"bbox", "limit", "status"}
+    assert response.status_code == 400 and set(field_errors(response.json())) == {"bbox", "limit", "status"}
 
 
 def test_bad_values_are_told_in_the_callers_language(client_for, world):

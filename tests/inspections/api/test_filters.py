@@ -3,6 +3,7 @@
 import pytest
 
 from geo.api.filters import MAX_ID
+from tests.api_errors import field_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +30,15 @@ ID_FILTERS = [
 def test_id_filters_answer_400_naming_the_field(client_for, world, url, field, value):
     response = client_for(world.users.manager).get(url, {field: value})
     assert response.status_code == 400, response.content
-    assert list(response.json()) == [field]
+    assert list(field_errors(response.json())) == [field]
 
 
 @pytest.mark.parametrize("field", ["campaign", "phase", "hotspot"])
 def test_the_message_says_what_an_id_is(client_for, world, field):
     response = client_for(world.users.manager).get("/api/findings/", {field: BEYOND_64_BITS})
-    assert response.json() == {field: [f"Give an id: a whole number from 1 to {MAX_ID}, not “{BEYOND_64_BITS}”."]}
+    assert field_errors(response.json()) == {
+        field: [f"Give an id: a whole number from 1 to {MAX_ID}, not “{BEYOND_64_BITS}”."]
+    }
 
 
 @pytest.mark.parametrize("url", ["/api/inspections/", "/api/findings/", "/api/tasks/", "/api/notifications/"])

@@ -3,6 +3,7 @@ the 400s with their messages."""
 
 import pytest
 
+from tests.api_errors import field_errors
 from tests.inspections.reporting.scoring import build_scoring
 
 pytestmark = pytest.mark.django_db
@@ -126,13 +127,13 @@ def test_scores_refuse_places_outside_the_area(client_for, world, scoring):
     manager = world.users.west_manager
     response = get(client_for, manager, "/api/scores/", phase=scoring.p2.pk, community=world.east.pk)
     assert response.status_code == 400
-    assert response.json() == {"community": [f"{world.east.pk} is not one of your area's."]}
+    assert field_errors(response.json()) == {"community": [f"{world.east.pk} is not one of your area's."]}
     response = get(client_for, manager, "/api/scores/", phase=scoring.p2.pk, hotspot=world.stall.pk)
-    assert response.json() == {"hotspot": [f"{world.stall.pk} is not one of your area's."]}
+    assert field_errors(response.json()) == {"hotspot": [f"{world.stall.pk} is not one of your area's."]}
     response = get(client_for, manager, "/api/scores/", phase=scoring.p2.pk, unit=world.school.pk)
-    assert response.json() == {"unit": [f"{world.school.pk} is not one of your area's."]}
+    assert field_errors(response.json()) == {"unit": [f"{world.school.pk} is not one of your area's."]}
     response = get(client_for, manager, "/api/scores/", phase=scoring.p2.pk, category="nope")
-    assert response.json() == {"category": ["There is no hotspot category “nope”."]}
+    assert field_errors(response.json()) == {"category": ["There is no hotspot category “nope”."]}
 
 
 def test_an_inspection_carries_its_deduction_and_score(client_for, world, scoring):

@@ -8,6 +8,7 @@ from accounts.models import Role
 from inspections.models import Task, TaskEvent, TaskStatus
 from inspections.permissions import can_view_tasks
 from inspections.selectors import tasks_for_user
+from tests.api_errors import field_errors
 from tests.factories import UserFactory
 from tests.inspections.conftest import as_upload, photo_bytes
 from tests.inspections.task_builders import after_photo, make_task
@@ -97,7 +98,7 @@ def test_filters_by_status_unit_and_overdue(world, client_for, west_task, east_t
 def test_overdue_takes_true_or_false_only(world, client_for, west_task, value):
     response = client_for(world.users.manager).get("/api/tasks/", {"overdue": value})
     assert response.status_code == 400
-    assert response.json() == {"overdue": [f"Give true or false, not “{value}”."]}
+    assert field_errors(response.json()) == {"overdue": [f"Give true or false, not “{value}”."]}
 
 
 def test_an_id_filter_naming_no_unit_gives_an_empty_page(world, client_for, west_task):
@@ -158,6 +159,7 @@ def test_a_move_the_state_does_not_allow_is_a_409_with_state_and_moves(world, cl
     assert response.status_code == 409
     assert response.json() == {
         "detail": "The task is “Dispatched”: it cannot be moved with “Submit the fix” now.",
+        "code": "conflict",
         "status": "dispatched",
         "allowed_transitions": ["accept", "return"],
     }

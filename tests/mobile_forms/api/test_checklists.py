@@ -7,6 +7,7 @@ import pytest
 
 from inspections.models import Campaign, Phase, PhaseKind
 from mobile_forms.services import version_draft_from
+from tests.api_errors import field_errors
 from tests.mobile_forms.xlsforms import all_types_questions, publish
 
 pytestmark = pytest.mark.django_db
@@ -115,13 +116,15 @@ def test_filters_by_category_and_phase(client_for, world, versions):
 def test_an_unknown_phase_is_a_400(client_for, world, versions):
     response = client_for(world.users.inspector).get("/api/checklists/?phase=999999")
     assert response.status_code == 400
-    assert response.json() == {"phase": ["There is no phase with the id “999999”."]}
+    assert field_errors(response.json()) == {"phase": ["There is no phase with the id “999999”."]}
 
 
 def test_a_phase_that_is_not_a_number_is_a_400(client_for, world, versions):
     response = client_for(world.users.inspector).get("/api/checklists/?phase=abc")
     assert response.status_code == 400
-    assert response.json() == {"phase": ["Give an id: a whole number from 1 to 9223372036854775807, not “abc”."]}
+    assert field_errors(response.json()) == {
+        "phase": ["Give an id: a whole number from 1 to 9223372036854775807, not “abc”."]
+    }
 
 
 def test_a_superseded_version_is_still_served_by_id(client_for, world, versions):

@@ -8,6 +8,7 @@ import pytest
 from inspections.api.contract import MAX_ITEMS
 from inspections.models import Finding, Inspection, Task
 from mobile_forms.models import SyncConflict, SyncRefusal
+from tests.api_errors import field_errors
 from tests.databases import at_once, file_database
 from tests.inspections import conftest as inspection_fixtures
 from tests.inspections.conftest import as_upload, photo_bytes
@@ -63,7 +64,7 @@ def test_anonymous_is_401(api_client):
 def test_the_device_is_text_not_a_number(client_for, world, device):
     response = client_for(world.users.inspector).post(URL, {"device": device, "items": []}, format="json")
     assert response.status_code == 400
-    assert list(response.json()) == ["device"]
+    assert list(field_errors(response.json())) == ["device"]
 
 
 def test_an_item_of_no_known_shape_is_refused_alone_as_the_schema_says(client_for, world, api_client):
@@ -298,7 +299,7 @@ def test_a_malformed_envelope_is_400(client_for, world, body):
 def test_too_many_items_says_how_many_fit(client_for, world):
     body = {"device": "t", "items": [{}] * (MAX_ITEMS + 1)}
     response = client_for(world.users.inspector).post(URL, body, format="json")
-    assert response.json() == {"items": [f"Send at most {MAX_ITEMS} items per batch; split the outbox."]}
+    assert field_errors(response.json()) == {"items": [f"Send at most {MAX_ITEMS} items per batch; split the outbox."]}
 
 
 def test_an_empty_batch_answers_no_results(sync):
