@@ -4,19 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('geo', '0005_hotspotcategory_score_weight'),
+        ("geo", "0005_hotspotcategory_score_weight"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='hotspot',
-            name='external_id',
-            field=models.CharField(blank=True, default='', help_text="The hotspot's id in another system or GIS file: re-importing that file updates this hotspot.", max_length=64, verbose_name='external id'),
+            model_name="hotspot",
+            name="external_id",
+            field=models.CharField(
+                blank=True,
+                default="",
+                help_text="The hotspot's id in another system or GIS file: re-importing that file updates this hotspot.",
+                max_length=64,
+                verbose_name="external id",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hotspot',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('external_id',), name='geo_hotspot_external_id_unique'),
+            model_name="hotspot",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("external_id",),
+                name="geo_hotspot_external_id_unique",
+            ),
         ),
     ]
