@@ -58,7 +58,7 @@ def read_source(path: Path, *, name: str) -> Source:
     if kind == "csv":
         return _read_csv(path)
     if kind == "shapefile":
-        target = _shapefile_in_zip(path)
+        target = shapefile_in_zip(path)
     elif kind == "kmz":
         target = _kml_in_kmz(path)
     else:
@@ -84,7 +84,7 @@ def _feature_count(target: str, layer: str) -> int:
     return pyogrio.read_info(target, layer=layer)["features"]
 
 
-def _shapefile_in_zip(path: Path) -> str:
+def shapefile_in_zip(path: Path) -> str:
     members = check_zip(path)
     shapes = [m for m in members if m.lower().endswith(".shp") and not PurePosixPath(m).name.startswith("._")]
     if not shapes:
