@@ -8,6 +8,7 @@ a shared border; invalid polygons repaired when the repair stays polygonal; the 
 per-person scope: administrators and the command line only."""
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pyogrio
 import pyogrio.raw
 import shapely
 from django.db import connections, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pyproj import CRS, Transformer
 
@@ -25,10 +27,18 @@ from geo.io.limits import check_size
 from geo.io.mapping import column_mapping
 from geo.io.readers import shapefile_in_zip, source_format
 from geo.io.targets import HOTSPOTS
-from geo.models import HotspotCategory
+from geo.models import HotspotCategory, Jurisdiction, RiskLevel
 
 BATCH = 25_000
 STAGE = "gis_import_stage"
+
+
+@dataclass
+class Batch:
+    start: int
+    count: int
+    rows: list[tuple[int, str, str]] = field(default_factory=list)  # (row number, external id, COPY columns)
+    refused: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -46,7 +56,7 @@ def _copy_text(value) -> str:
 
 
 def _clean(wkb: np.ndarray, transformer: Transformer | None) -> tuple[np.ndarray, np.ndarray]:
-    """(WKB hex of the repaired WGS84 shapes, whether each is usable)."""
+    """(the repaired shapes in WGS84, whether each is usable)."""
     shapes = shapely.from_wkb(wkb)
     if transformer is not None:
         shapes = shapely.transform(shapes, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
@@ -57,8 +67,7 @@ def _clean(wkb: np.ndarray, transformer: Transformer | None) -> tuple[np.ndarray
     kinds = shapely.get_type_id(shapes)
     usable = np.isin(kinds, (0, 3, 6)) & ~shapely.is_empty(shapes)  # Point, Polygon, MultiPolygon
     shapes = shapely.orient_polygons(shapes, exterior_cw=False)
-    shapes = shapely.set_srid(shapes, WGS84)
-    return shapely.to_wkb(shapes, hex=True, include_srid=True), usable
+    return shapely.set_srid(shapes, WGS84), usable
 
 
 def bulk_import_hotspots(
@@ -95,81 +104,132 @@ def bulk_import_hotspots(
     wanted = [mapping[name] for name in ("name", "external_id", "address") if name in mapping]
     total = int(info["features"])
     result = BulkResult()
+    places = JurisdictionIndex(using)
+    seen_ids: set[str] = set()
+    now = timezone.now().isoformat()
+    constants = f"{RiskLevel.MEDIUM}\tt\t{now}\t{now}"
     connection = connections[using]
     with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")  # a second import in the same transaction (tests)
         cursor.execute(
-            f"CREATE TEMP TABLE {STAGE} (row integer, external_id text, name text, address text, "
+            f"CREATE TEMP TABLE {STAGE} (id bigint, name text, address text, jurisdiction_id bigint, "
             "geom geometry(Geometry, 4326)) ON COMMIT DROP"
         )
-        done = 0
         raw = cursor.cursor  # psycopg's own cursor: COPY
-        while done < total:
-            _meta, _fids, wkb, fields = pyogrio.raw.read(target, skip_features=done, max_features=BATCH, columns=wanted)
-            values = dict(zip(wanted, fields, strict=True))
-            hexes, usable = _clean(wkb, transformer)
+
+        language = translation.get_language()
+
+        def prepare(start: int) -> Batch:
+            with translation.override(language):
+                return _prepare(start)
+
+        def _prepare(start: int) -> Batch:
+            meta, _fids, wkb, fields = pyogrio.raw.read(target, skip_features=start, max_features=BATCH, columns=wanted)
+            values = dict(zip(meta["fields"], fields, strict=True))
+            shapes, usable = _clean(wkb, transformer)
+            jurisdictions = places.deepest(shapes)
+            count = len(shapes)
             names = values[mapping["name"]]
-            ids = values.get(mapping.get("external_id"), [None] * len(names))
-            addresses = values.get(mapping.get("address"), [None] * len(names))
-            with raw.copy(f"COPY {STAGE} (row, external_id, name, address, geom) FROM STDIN") as copy:
-                lines = []
-                for index in range(len(names)):
-                    number = done + index + 1
-                    if not usable[index]:
-                        result.refused.append(
-                            (number, _("the polygon is invalid and cannot be repaired unambiguously"))
+            ids = values[mapping["external_id"]] if "external_id" in mapping else [None] * count
+            addresses = values[mapping["address"]] if "address" in mapping else [None] * count
+            hexes = shapely.to_wkb(shapes, hex=True, include_srid=True)
+            batch = Batch(start, count)
+            for index in range(count):
+                number = start + index + 1
+                if not usable[index]:
+                    batch.refused.append((number, _("the polygon is invalid and cannot be repaired unambiguously")))
+                elif jurisdictions[index] < 0:
+                    batch.refused.append((number, _("the location is outside every jurisdiction of the district")))
+                else:
+                    batch.rows.append(
+                        (
+                            number,
+                            "" if ids[index] is None else str(ids[index]).strip(),
+                            f"{_copy_text(names[index])}\t{_copy_text(addresses[index] or '')}\t"
+                            f"{jurisdictions[index]}\t{hexes[index]}",
                         )
-                        continue
-                    external = "" if ids[index] is None else str(ids[index])
-                    lines.append(
-                        f"{number}\t{_copy_text(external)}\t{_copy_text(names[index])}\t"
-                        f"{_copy_text(addresses[index] or '')}\t{hexes[index]}\n"
                     )
-                copy.write("".join(lines))
-            done += len(names)
-            if progress:
-                progress(done, total)
-        cursor.execute(f"ANALYZE {STAGE}")
-        cursor.execute(
-            f"""
-            CREATE TEMP TABLE {STAGE}_placed ON COMMIT DROP AS
-            SELECT s.row, s.external_id, s.name, s.address, s.geom, j.id AS jurisdiction_id
-            FROM {STAGE} s
-            LEFT JOIN LATERAL (
-                SELECT id FROM geo_jurisdiction
-                WHERE ST_Covers(boundary, CASE WHEN GeometryType(s.geom) = 'POINT' THEN s.geom
-                                               ELSE ST_PointOnSurface(s.geom) END)
-                ORDER BY level DESC, code LIMIT 1
-            ) j ON true
-            """
-        )
-        cursor.execute(f"SELECT row FROM {STAGE}_placed WHERE jurisdiction_id IS NULL ORDER BY row LIMIT 1000")
-        outside = [row for (row,) in cursor.fetchall()]
-        result.refused.extend((row, _("the location is outside every jurisdiction of the district")) for row in outside)
-        cursor.execute(
-            f"SELECT external_id, count(*) FROM {STAGE} WHERE external_id <> '' GROUP BY 1 HAVING count(*) > 1 LIMIT 1"
-        )
-        if duplicate := cursor.fetchone():
-            raise ImportRefused(_("The external id “%(id)s” appears on more than one row.") % {"id": duplicate[0]})
+            return batch
+
+        # The next batch is read and prepared (GDAL, GEOS and PROJ release the GIL) while the database takes this one.
+        with ThreadPoolExecutor(max_workers=1) as reader:
+            starts = iter(range(0, total, BATCH))
+            pending = reader.submit(prepare, next(starts)) if total else None
+            while pending is not None:
+                batch = pending.result()
+                following = next(starts, None)
+                pending = reader.submit(prepare, following) if following is not None else None
+                result.refused.extend(batch.refused)
+                existing = _existing(cursor, [external for _n, external, _t in batch.rows if external])
+                new, changed = [], []
+                for number, external, fields_text in batch.rows:
+                    if external:
+                        if external in seen_ids:
+                            raise ImportRefused(
+                                _("Row %(row)d: %(reasons)s. Nothing was imported.")
+                                % {
+                                    "row": number,
+                                    "reasons": _("its external id “%(id)s” is on an earlier row") % {"id": external},
+                                }
+                            )
+                        seen_ids.add(external)
+                    if external in existing:
+                        changed.append(f"{existing[external]}\t{fields_text}\n")
+                    else:
+                        new.append(f"{fields_text}\t{category_id}\t{_copy_text(external)}\t{constants}\n")
+                if new:
+                    with raw.copy(
+                        "COPY geo_hotspot (name, address, jurisdiction_id, geometry, category_id, external_id, "
+                        "risk_level, active, created_at, updated_at) FROM STDIN"
+                    ) as copy:
+                        copy.write("".join(new))
+                if changed:
+                    with raw.copy(f"COPY {STAGE} (id, name, address, jurisdiction_id, geom) FROM STDIN") as copy:
+                        copy.write("".join(changed))
+                result.created += len(new)
+                result.updated += len(changed)
+                done = batch.start + batch.count
+                if progress:
+                    progress(done, total)
         if result.refused and not skip_refused:
-            result.refused.sort()
             raise ImportRefused(
                 _("Row %(row)d: %(reasons)s. Nothing was imported.")
                 % {"row": result.refused[0][0], "reasons": result.refused[0][1]}
             )
-        cursor.execute(
-            f"""
-            INSERT INTO geo_hotspot (name, address, category_id, geometry, jurisdiction_id, risk_level, active,
-                                     external_id, created_at, updated_at)
-            SELECT name, coalesce(address, ''), %s, geom, jurisdiction_id, 'medium', true, external_id, now(), now()
-            FROM {STAGE}_placed WHERE jurisdiction_id IS NOT NULL
-            ON CONFLICT (external_id) WHERE external_id <> '' DO UPDATE
-              SET name = EXCLUDED.name, address = EXCLUDED.address, geometry = EXCLUDED.geometry,
-                  jurisdiction_id = EXCLUDED.jurisdiction_id, updated_at = now()
-            RETURNING (xmax = 0)
-            """,
-            [category_id],
-        )
-        inserted = [row[0] for row in cursor.fetchall()]
-        result.created = sum(inserted)
-        result.updated = len(inserted) - result.created
+        if result.updated:
+            cursor.execute(
+                f"UPDATE geo_hotspot h SET name = s.name, address = s.address, jurisdiction_id = s.jurisdiction_id, "
+                f"geometry = s.geom, updated_at = now() FROM {STAGE} s WHERE h.id = s.id"
+            )
     return result
+
+
+def _existing(cursor, ids: list[str]) -> dict[str, int]:
+    if not ids:
+        return {}
+    cursor.execute("SELECT external_id, id FROM geo_hotspot WHERE external_id = ANY(%s)", [ids])
+    return dict(cursor.fetchall())
+
+
+class JurisdictionIndex:
+    """``resolve_jurisdiction`` for many shapes at once, in memory: the deepest jurisdiction covering a point on
+    each shape (boundary included), the lowest code on a shared border; -1 where none does."""
+
+    def __init__(self, using: str):
+        rows = list(Jurisdiction.objects.using(using).order_by("-level", "code").values_list("pk", "boundary"))
+        self.ids = np.array([pk for pk, _boundary in rows], dtype=np.int64)
+        self.tree = shapely.STRtree(shapely.from_wkb([bytes(boundary.wkb) for _pk, boundary in rows]))
+
+    def deepest(self, shapes: np.ndarray) -> np.ndarray:
+        anchors = shapely.point_on_surface(shapes)  # a point stays itself
+        found = np.full(len(shapes), -1, dtype=np.int64)
+        if not len(self.ids):
+            return found
+        inputs, candidates = self.tree.query(anchors, predicate="covered_by")
+        # Rows are ordered deepest first, then by code: the smallest candidate index of each input wins.
+        order = np.lexsort((candidates, inputs))
+        inputs, candidates = inputs[order], candidates[order]
+        first = np.ones(len(inputs), dtype=bool)
+        first[1:] = inputs[1:] != inputs[:-1]
+        found[inputs[first]] = self.ids[candidates[first]]
+        return found

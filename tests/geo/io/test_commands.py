@@ -31,6 +31,6 @@ def test_gis_export(world, tmp_path):
     out = io.StringIO()
     target = tmp_path / "hotspots.gpkg"
     call_command(
-        "gis_export", "hotspots", str(target), "--user", "manager_u", "--filter", "category=street_stall", stdout=out
+        "gis_export", "hotspots", str(target), "--user", "manager_u", "--filter", f"unit={world.school.pk}", stdout=out
     )
     assert list(pyogrio.read_dataframe(target)["name"]) == [world.stall.name]

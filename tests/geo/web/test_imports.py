@@ -9,6 +9,12 @@ from tests.geo.io.files import hotspots_frame, write
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def client(client):
+    client.cookies["django_language"] = "en"
+    return client
+
+
 def upload(tmp_path, kind="gpkg", frame=None):
     path = write(frame if frame is not None else hotspots_frame(), tmp_path, kind)
     return SimpleUploadedFile(path.name, path.read_bytes())

@@ -76,5 +76,5 @@ def test_xlsx_ledger_has_chinese_headers(mapped, tmp_path, settings):
         export_file(layer, findings, "xlsx", tmp_path / "f.xlsx")
     sheet = load_workbook(tmp_path / "f.xlsx").active
     header = [cell.value for cell in sheet[3]]
-    assert header[:2] == ["序号", "ID"] and "经度" in header and "纬度" in header
+    assert header[:2] == ["序号", "编号"] and "经度" in header and "纬度" in header
     assert sheet.max_row == 3 + findings.count()
