@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import can_import_places, can_view_map
+from accounts.permissions import can_view_map
 from accounts.roles import is_manager
 from accounts.workplaces import Workplace
 
@@ -15,13 +15,4 @@ def the_map(user) -> list[Workplace]:
         description = _("Jurisdictions, units' service areas and hotspots of your area on one map.")
     else:
         description = _("The hotspots you look after, on a map and as a list.")
-    places = [Workplace(_("Map"), description, reverse("map"))]
-    if can_import_places(user):
-        places.append(
-            Workplace(
-                _("Import places"),
-                _("Hotspots, jurisdictions and units' service areas from GeoPackage, Shapefile, KML or CSV files."),
-                reverse("places-import"),
-            )
-        )
-    return places
+    return [Workplace(_("Map"), description, reverse("map"))]
