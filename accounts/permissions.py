@@ -16,6 +16,11 @@ def can_edit_places(user) -> bool:
     return is_manager(user)
 
 
+def can_import_places(user) -> bool:
+    """Managers import hotspots, jurisdictions and units' service areas from GIS files, inside their area."""
+    return is_manager(user)
+
+
 def can_change_routing_priority(user) -> bool:
     """A priority wins over every smaller overlapping area, whatever community it lies in: administrators only."""
     return is_admin(user)

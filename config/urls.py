@@ -33,6 +33,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("map/", map_page, name="map"),
+    path("places/", include("geo.web.urls")),
     path("inspections/", include("inspections.web.inspections.urls")),
     path("tasks/", include("inspections.web.tasks.urls")),
     path("rounds/", include("inspections.web.rounds.urls")),

@@ -11,19 +11,21 @@ from django import forms
 from django.contrib import admin
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.gdal import GDALException
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
 from accounts.autocomplete import SafeAutocompleteAdmin
-from accounts.permissions import can_change_routing_priority
+from accounts.permissions import can_change_routing_priority, can_import_places
 from accounts.roles import is_admin
 from geo.models import Hotspot, HotspotCategory, Jurisdiction, Unit
 from geo.scope import check_inside_scope
 from geo.selectors import hotspots_for_user, jurisdictions_for_user, scope_root, units_for_user
 from geo.services import hotspot_save, jurisdiction_save, locate_jurisdiction, unit_save
 from geo.validation import clean_point_or_polygonal
+from geo.web.imports import import_flow
 
 SCOPED_CHOICES = {Jurisdiction: jurisdictions_for_user, Unit: units_for_user, Hotspot: hotspots_for_user}
 OUTSIDE_CHOICE = _("Choose one inside your area: this one lies outside it or no longer exists.")
@@ -107,6 +109,35 @@ def transform_checked(form_class: type) -> type:
     return type(form_class.__name__, (TransformChecked, form_class), {})
 
 
+class GISImportAdmin:
+    """A tool page ``import/`` under the model's admin: a GIS file → preview → import (``geo.io``)."""
+
+    import_target = ""
+    change_list_template = "admin/geo/change_list_import.html"
+
+    def get_urls(self):
+        name = f"{self.model._meta.app_label}_{self.model._meta.model_name}_import"
+        return [path("import/", self.admin_site.admin_view(self.import_view), name=name), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        can_import = can_import_places(request.user) and self.has_add_permission(request)
+        return super().changelist_view(request, {**(extra_context or {}), "can_import": can_import})
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "title": _("Import %(things)s from a GIS file") % {"things": opts.verbose_name_plural},
+        }
+        done = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return import_flow(
+            request, template="admin/geo/import.html", context=context, targets=[self.import_target], done_url=done
+        )
+
+
 class ScopedAdmin(PlaceScopedAdmin, SafeAutocompleteAdmin, LeafletGeoAdmin):
     """Staff who are not administrators see and edit only their own jurisdiction's subtree."""
 
@@ -130,7 +161,8 @@ class JurisdictionForm(forms.ModelForm):
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(ScopedAdmin):
+class JurisdictionAdmin(GISImportAdmin, ScopedAdmin):
+    import_target = "jurisdictions"
     selector = staticmethod(jurisdictions_for_user)
     form = JurisdictionForm
     scope_geometry_fields = ("boundary",)
@@ -161,7 +193,8 @@ class UnitForm(forms.ModelForm):
 
 
 @admin.register(Unit)
-class UnitAdmin(ScopedAdmin):
+class UnitAdmin(GISImportAdmin, ScopedAdmin):
+    import_target = "units"
     selector = staticmethod(units_for_user)
     form = UnitForm
     scope_geometry_fields = ("service_area",)
@@ -198,7 +231,8 @@ class HotspotForm(forms.ModelForm):
 
 
 @admin.register(Hotspot)
-class HotspotAdmin(ScopedAdmin):
+class HotspotAdmin(GISImportAdmin, ScopedAdmin):
+    import_target = "hotspots"
     selector = staticmethod(hotspots_for_user)
     form = HotspotForm
     scope_geometry_fields = ("geometry",)

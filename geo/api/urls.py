@@ -1,6 +1,7 @@
 from django.urls import path
 
 from geo.api.aggregates import LayerAggregateView
+from geo.api.export import LayerExportView
 from geo.api.layers import LayerGeoJSONView, LayerListView
 from geo.api.tiles import LayerTileView
 from geo.api.views import HotspotViewSet, JurisdictionViewSet, RouteView, UnitViewSet
@@ -17,6 +18,7 @@ urlpatterns = [
     path("layers/", LayerListView.as_view(), name="layers"),
     path("layers/<slug:layer>.geojson", LayerGeoJSONView.as_view(), name="layer-geojson"),
     path("layers/<str:layer>/aggregate", LayerAggregateView.as_view(), name="layer-aggregate"),
+    path("layers/<str:layer>/export", LayerExportView.as_view(), name="layer-export"),
 ]
 
 # Served at /tiles/ (config/urls.py): z, x and y are read by the view, so that a bad one answers 400 with a message.

@@ -76,6 +76,13 @@ class Hotspot(models.Model):
     )
     risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.MEDIUM)
     active = models.BooleanField(_("active"), default=True)
+    external_id = models.CharField(
+        _("external id"),
+        max_length=64,
+        blank=True,
+        default="",
+        help_text=_("The hotspot's id in another system or GIS file: re-importing that file updates this hotspot."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -83,6 +90,11 @@ class Hotspot(models.Model):
         ordering = ["name"]
         verbose_name = _("hotspot")
         verbose_name_plural = _("hotspots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~models.Q(external_id=""), name="geo_hotspot_external_id_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -22,9 +22,9 @@ def rows(layer_name, user, params=None):
 
 def test_the_three_layers_are_registered_and_volunteers_do_not_get_the_tasks(world):
     users = world.users
-    assert [layer.name for layer in layers_for(users.manager)] == ["tasks", "findings", "hotspots"]
-    assert [layer.name for layer in layers_for(users.rectifier)] == ["tasks", "findings", "hotspots"]
-    assert [layer.name for layer in layers_for(users.volunteer)] == ["findings", "hotspots"]
+    assert [layer.name for layer in layers_for(users.manager)] == ["jurisdictions", "tasks", "findings", "hotspots"]
+    assert [layer.name for layer in layers_for(users.rectifier)] == ["jurisdictions", "tasks", "findings", "hotspots"]
+    assert [layer.name for layer in layers_for(users.volunteer)] == ["jurisdictions", "findings", "hotspots"]
 
 
 def test_the_task_legend_has_every_status_and_overdue_first():

@@ -191,6 +191,9 @@ SITE_RULES = [
         },
     ),
     Rule("GET", "/admin/inspections/calendarday/year/", ADMINS, scoped=False),
+    Rule("GET", "/admin/geo/hotspot/import/", STAFF, scoped=False),
+    Rule("GET", "/admin/geo/jurisdiction/import/", STAFF, scoped=False),
+    Rule("GET", "/admin/geo/unit/import/", STAFF, scoped=False),
     Rule("GET", "/admin/mobile_forms/checklistversion/import/", ADMINS, scoped=False),
     Rule(
         "GET",

@@ -266,6 +266,8 @@ RULES: list[Rule] = [
         body=lambda s: {"direction": "up"},
         form="form",
     ),
+    # GIS import of places (managers, inside their area: the rows outside it are refused in the preview)
+    Rule("GET", "/places/import/", MANAGERS, scoped=False),
     # The tablet app
     Rule("GET", "/m/", SIGNED_IN, scoped=False),
     Rule("GET", "/m/manifest.webmanifest", EVERYONE, scoped=False),
@@ -357,6 +359,43 @@ RULES: list[Rule] = [
     ),
     Rule("GET", "/api/rounds/", FIELD, owners=ROUND_OWNERS, listed=_pk("round"), others_answered=True),
     Rule("GET", "/api/rounds/{id}/", FIELD, owners=ROUND_OWNERS, url=_at("/api/rounds/{id}/", id="round")),
+    # Exports: scoped exactly like the GeoJSON (read as GeoJSON here, so that the listed id shows).
+    Rule(
+        "GET",
+        "/api/layers/{layer}/export",
+        TASK_PEOPLE,
+        url=lambda s: "/api/layers/tasks/export?format=geojson",
+        listed=_pk("task"),
+        others_answered=True,
+        variant="tasks",
+    ),
+    Rule(
+        "GET",
+        "/api/layers/{layer}/export",
+        FIELD | {"rectifier"},
+        url=lambda s: "/api/layers/findings/export?format=geojson",
+        listed=_pk("finding"),
+        others_answered=True,
+        variant="findings",
+    ),
+    Rule(
+        "GET",
+        "/api/layers/{layer}/export",
+        SIGNED_IN,
+        url=lambda s: "/api/layers/hotspots/export?format=geojson",
+        listed=_pk("hotspot"),
+        others_answered=True,
+        variant="hotspots",
+    ),
+    Rule(
+        "GET",
+        "/api/layers/{layer}.geojson",
+        SIGNED_IN,
+        url=lambda s: "/api/layers/jurisdictions.geojson",
+        listed=_pk("world.cell"),
+        others_answered=True,
+        variant="jurisdictions",
+    ),
     Rule("GET", "/api/route/", FIELD, url=lambda s: "/api/route/?lon=116.215&lat=39.845"),
     Rule("GET", "/api/problem-types/", SIGNED_IN, scoped=False),
     Rule(

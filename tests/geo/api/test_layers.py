@@ -35,8 +35,8 @@ def pks(queryset):
 
 def test_the_layer_list_is_the_callers_layers_with_their_legends(client_for, world):
     body = client_for(world.users.manager).get("/api/layers/").json()
-    assert [layer["name"] for layer in body] == ["tasks", "findings", "hotspots"]
-    tasks = body[0]
+    assert [layer["name"] for layer in body] == ["jurisdictions", "tasks", "findings", "hotspots"]
+    tasks = body[1]
     assert set(tasks) == {"name", "label", "description", "style", "legend", "time_field", "weighted"}
     assert tasks["style"] == "state" and tasks["time_field"] == "registered_at" and tasks["weighted"] is True
     overdue = tasks["legend"][0]
@@ -46,13 +46,13 @@ def test_the_layer_list_is_the_callers_layers_with_their_legends(client_for, wor
 
 def test_the_layer_list_speaks_the_callers_language(client_for, world):
     body = client_for(world.users.manager, language="zh-hans").get("/api/layers/").json()
-    assert body[0]["label"] == "整改任务"
-    assert body[0]["legend"][0]["label"] == "超期"
+    assert body[1]["label"] == "整改任务"
+    assert body[1]["legend"][0]["label"] == "超期"
 
 
 def test_volunteers_are_not_offered_the_tasks_and_are_refused_them(client_for, world):
     client = client_for(world.users.volunteer)
-    assert [layer["name"] for layer in client.get("/api/layers/").json()] == ["findings", "hotspots"]
+    assert [layer["name"] for layer in client.get("/api/layers/").json()] == ["jurisdictions", "findings", "hotspots"]
     refused = client.get("/api/layers/tasks.geojson")
     assert refused.status_code == 403 and "Rectification tasks" in refused.json()["detail"]
 
