@@ -11,9 +11,12 @@ from playwright.sync_api import expect
 
 from mobile_forms.services import xlsform_import
 from tests.e2e import geolocation
-from tests.e2e.test_tablet import PORTRAIT, field_day, open_app, stand_at  # noqa: F401  (fixture and steps)
+from tests.e2e import test_tablet as tablet
+from tests.e2e.test_tablet import PORTRAIT, open_app, stand_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+field_day = tablet.field_day  # the demo, the problem catalogue, the demo checklists, a phase running today
 
 
 @pytest.fixture
@@ -63,11 +66,7 @@ def lines_of(page, selector: str) -> int:
     )
 
 
-def test_the_tablet_in_english_counts_in_plural_forms_and_names_a_broken_constraint(
-    page,
-    field_day,
-    sign_in,  # noqa: F811
-):
+def test_the_tablet_in_english_counts_in_plural_forms_and_names_a_broken_constraint(page, field_day, sign_in):
     hotspot = field_day["hotspot"]
     _version, created, _warnings = xlsform_import(source=io.BytesIO(counted_form()), category=hotspot.category)
     assert created
