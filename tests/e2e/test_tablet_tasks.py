@@ -317,7 +317,7 @@ def test_arriving_on_site_shows_it_is_locating_then_the_reason_or_the_accuracy_a
     # No fix yet (the tablet is still looking for satellites): it says so, and the button waits.
     geolocation.hold_position(page.context)
     check_in.click()
-    expect(feedback).to_have_attribute("role", "status")
+    expect(feedback).to_have_attribute("data-state", "locating")
     expect(feedback).to_contain_text("正在定位（最长 15 秒）")
     expect(check_in).to_be_disabled()
     hide_toast(page)
@@ -325,7 +325,7 @@ def test_arriving_on_site_shows_it_is_locating_then_the_reason_or_the_accuracy_a
 
     # Location blocked: the reason, what it is needed for, and a retry; nothing is queued.
     geolocation.fail_position(page.context, code=1)
-    expect(feedback).to_have_attribute("role", "alert")
+    expect(feedback).to_have_attribute("data-state", "failed")
     expect(feedback).to_contain_text("本应用的定位权限被禁止")
     expect(feedback).to_contain_text("到场签到需要您的位置")
     expect(check_in).to_be_enabled()
@@ -336,8 +336,8 @@ def test_arriving_on_site_shows_it_is_locating_then_the_reason_or_the_accuracy_a
     feedback.locator("[data-testid=locating-retry]").click()
     expect(feedback).to_contain_text("正在定位")
     geolocation.set_position(page.context, latitude=near[1], longitude=near[0], accuracy=12)
-    expect(page.locator("#toast")).to_contain_text("已定位（±12 米）")
-    expect(feedback).to_have_count(0)
+    expect(feedback).to_have_attribute("data-state", "found")
+    expect(feedback).to_contain_text("已定位（±12 米）")
     expect(detail).to_have_attribute("data-status", "in_progress")
     expect(page.locator("body[data-outbox-count='0']")).to_be_attached()
     event = TaskEvent.objects.get(task=accepted, action="check_in")
