@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from geo.models import HotspotCategory
@@ -308,7 +308,11 @@ class ChecklistVersionAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{version}: {'; '.join(exc.messages)}", messages.ERROR)
                 continue
             published += 1
-        self.message_user(request, _("%(count)d version(s) published.") % {"count": published}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d version published.", "%(count)d versions published.", published) % {"count": published},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=gettext_lazy("New draft from the selected version"), permissions=["add_draft"])
     def new_draft(self, request, queryset):
@@ -362,7 +366,11 @@ class ChecklistVersionAdmin(admin.ModelAdmin):
                 if created:
                     self.message_user(
                         request,
-                        _("Imported %(version)s with %(count)d questions.")
+                        ngettext(
+                            "Imported %(version)s with %(count)d question.",
+                            "Imported %(version)s with %(count)d questions.",
+                            len(version.questions),
+                        )
                         % {"version": version, "count": len(version.questions)},
                         messages.SUCCESS,
                     )

@@ -15,6 +15,11 @@ PLURALS = {
     "missingAnswers": lambda n: ngettext(
         "{n} required question has no answer yet.", "{n} required questions have no answer yet.", n
     ),
+    "moreOutOfRange": lambda n: ngettext(
+        "{n} other answer is outside what its question accepts.",
+        "{n} other answers are outside what their questions accept.",
+        n,
+    ),
     "nFindings": lambda n: ngettext("{n} finding", "{n} findings", n),
     "keptOnTablet": lambda n: ngettext(
         "{n} record is kept safely on this tablet. Sign in again to send it.",

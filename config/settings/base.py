@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "leaflet",
-    "axes",
+    "config.apps.AxesConfig",  # django-axes, with a translatable name for its admin section
     "accounts",
     "geo",
     "inspections",

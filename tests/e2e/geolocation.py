@@ -6,6 +6,13 @@ Chromium's own emulation (``context.set_geolocation``) stopped answering ``getCu
 inspection then waited for its 15 s timeout. The stand-in keeps the contract the app relies on: the current fix for
 ``getCurrentPosition``, every change pushed to the watchers, an error code when the test says the fix fails, and no
 answer at all before the test has set a position.
+
+Helpers, each for every page of a browser context (those open and those still to load):
+- ``set_position``: from now on the fix is this position; waiting requests and the watchers get it.
+- ``fail_position``: from now on every request fails with the error code (1 denied, 2 unavailable, 3 timeout).
+- ``hold_position``: from now on ``getCurrentPosition`` gets no answer (as a tablet still looking for satellites)
+  until the next ``set_position`` or ``fail_position``, which answers the waiting requests and ends the hold.
+  The stand-in ignores the ``timeout`` option, so a held request waits as long as the test wants.
 """
 
 import json
@@ -13,6 +20,7 @@ import json
 SCRIPT = """
 (() => {
   const watchers = new Map();
+  const waiting = []; // getCurrentPosition requests held until the next set or fail
   let nextId = 1;
   const answer = (ok, fail) => {
     const fix = window.__testPosition;
@@ -29,18 +37,23 @@ SCRIPT = """
     });
   };
   const geolocation = {
-    getCurrentPosition(ok, fail) { setTimeout(() => answer(ok, fail), 20); },
+    getCurrentPosition(ok, fail) {
+      setTimeout(() => (window.__testHold ? waiting.push([ok, fail]) : answer(ok, fail)), 20);
+    },
     watchPosition(ok, fail) {
       const id = nextId++;
       watchers.set(id, [ok, fail]);
-      setTimeout(() => answer(ok, fail), 20);
+      setTimeout(() => window.__testHold || answer(ok, fail), 20);
       return id;
     },
     clearWatch(id) { watchers.delete(id); },
   };
   Object.defineProperty(Navigator.prototype, "geolocation", { get: () => geolocation, configurable: true });
+  window.__holdTestPosition = () => { window.__testHold = true; };
   window.__setTestPosition = (fix) => {
+    window.__testHold = false;
     window.__testPosition = fix;
+    for (const [ok, fail] of waiting.splice(0)) answer(ok, fail);
     for (const [ok, fail] of watchers.values()) answer(ok, fail);
   };
 })();
@@ -62,8 +75,15 @@ def fail_position(context, code: int = 1) -> None:
     _set(context, {"error": code})
 
 
+def hold_position(context) -> None:
+    """Requests for the current position wait, unanswered, until the next ``set_position`` or ``fail_position``."""
+    context.add_init_script("window.__testHold = true;")
+    for page in context.pages:
+        page.evaluate("() => window.__holdTestPosition && window.__holdTestPosition()")
+
+
 def _set(context, fix: dict) -> None:
     # An init script for the pages still to load (a reload, a new page); an update for the pages already open.
-    context.add_init_script(f"window.__testPosition = {json.dumps(fix)};")
+    context.add_init_script(f"window.__testHold = false; window.__testPosition = {json.dumps(fix)};")
     for page in context.pages:
         page.evaluate("fix => window.__setTestPosition && window.__setTestPosition(fix)", fix)

@@ -88,6 +88,16 @@ def test_the_chinese_admin_shows_no_english_in_widgets_and_permissions_and_its_o
     page, unit_tasks, sign_in, screenshot
 ):
     sign_in("admin")
+    # The index: every section and model in Chinese, django-axes' included.
+    page.goto("/admin/")
+    expect(page.locator("#content-main caption", has_text="登录限制")).to_have_count(1)
+    expect(page.locator("#content-main th[scope=row] a", has_text="登录尝试")).to_have_count(1)
+    english = page.locator("#content-main caption a, #content-main th[scope=row] a").evaluate_all(
+        "links => links.map((a) => a.textContent.trim())"
+        ".filter((name) => /[A-Za-z]{2,}/.test(name.replace(/Webhook/, '')))"
+    )
+    assert english == []
+    screenshot("admin-index")
     (manager,) = users("manager")
     page.goto(f"/admin/accounts/user/{manager.pk}/change/")
     chooser = page.locator("#id_user_permissions_add_all")

@@ -53,7 +53,9 @@ class Taps:
         chooser.value.set_files({"name": "IMG_0101.jpg", "mimeType": "image/jpeg", "buffer": photo})
 
 
-def test_a_failed_item_becomes_a_finding_with_one_photo_in_six_taps_offline_and_arrives_once(page, field_day, sign_in):
+def test_a_failed_item_becomes_a_finding_with_one_photo_in_six_taps_offline_and_arrives_once(
+    page, field_day, sign_in, screenshot
+):
     stall = (
         Hotspot.objects.filter(active=True, category__code="street_stall", jurisdiction__code__startswith="110106")
         .exclude(sponsoring_unit=None)
@@ -81,6 +83,8 @@ def test_a_failed_item_becomes_a_finding_with_one_photo_in_six_taps_offline_and_
     expect(item.locator("[data-testid=item-finding]")).to_contain_text("较重")
     taps.photograph(item.locator(".item-finding label.camera"), evidence)
     expect(page.locator(".question[data-question=overview_photo] [data-testid=photo-stands-in]")).to_be_visible()
+    item.scroll_into_view_if_needed()
+    screenshot("tablet-item-finding")
     taps.tap(page.locator("[data-testid=rest-compliant]"))
     taps.tap(page.locator("[data-testid=submit-inspection]"))
     expect(page.locator("[data-testid=hotspot-detail]")).to_be_visible()

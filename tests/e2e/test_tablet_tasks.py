@@ -299,3 +299,47 @@ def test_a_rectifier_asks_for_more_time_and_returns_a_task_that_is_not_theirs(pa
     expect(page.locator("a.task-row")).to_have_count(2)
     page.locator(".task-controls [data-value=all]").click()
     expect(page.locator("a.task-row")).to_have_count(3)
+
+
+def test_arriving_on_site_shows_it_is_locating_then_the_reason_or_the_accuracy_and_a_retry_succeeds(
+    page, rectification_day, sign_in, screenshot
+):
+    accepted = rectification_day["accepted"]
+    near = offset(accepted.location, east_m=5, north_m=-4)
+    stand(page, *near)
+    open_app(page, sign_in)
+    page.locator(f"a.task-row[data-task='{accepted.pk}']").click()
+    detail = page.locator("[data-testid=task-detail]")
+    expect(detail).to_have_attribute("data-status", "accepted")
+    check_in = detail.locator("[data-testid=moves] [data-move=check_in]")
+    feedback = detail.locator("[data-testid=move-locating]")
+
+    # No fix yet (the tablet is still looking for satellites): it says so, and the button waits.
+    geolocation.hold_position(page.context)
+    check_in.click()
+    expect(feedback).to_have_attribute("data-state", "locating")
+    expect(feedback).to_contain_text("正在定位（最长 15 秒）")
+    expect(check_in).to_be_disabled()
+    hide_toast(page)
+    screenshot("tablet-check-in")
+
+    # Location blocked: the reason, what it is needed for, and a retry; nothing is queued.
+    geolocation.fail_position(page.context, code=1)
+    expect(feedback).to_have_attribute("data-state", "failed")
+    expect(feedback).to_contain_text("本应用的定位权限被禁止")
+    expect(feedback).to_contain_text("到场签到需要您的位置")
+    expect(check_in).to_be_enabled()
+    expect(detail.locator("[data-testid=task-pending] [data-move=check_in]")).to_have_count(0)
+
+    # Allowed again, the retry locates (it says so while it waits), shows the accuracy and checks in.
+    geolocation.hold_position(page.context)
+    feedback.locator("[data-testid=locating-retry]").click()
+    expect(feedback).to_contain_text("正在定位")
+    geolocation.set_position(page.context, latitude=near[1], longitude=near[0], accuracy=12)
+    expect(feedback).to_have_attribute("data-state", "found")
+    expect(feedback).to_contain_text("已定位（±12 米）")
+    expect(detail).to_have_attribute("data-status", "in_progress")
+    expect(page.locator("body[data-outbox-count='0']")).to_be_attached()
+    event = TaskEvent.objects.get(task=accepted, action="check_in")
+    assert event.accuracy_m == pytest.approx(12)
+    assert event.position.distance(Point(*near, srid=4326)) < 1e-6

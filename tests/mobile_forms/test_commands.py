@@ -43,7 +43,7 @@ def test_a_draft_is_not_published(tmp_path):
 def test_a_workbook_with_problems_is_refused_row_by_row(tmp_path):
     path = workbook(tmp_path / "bad.xlsx", survey=BAD_SURVEY, choices=BAD_CHOICES)
     err = io.StringIO()
-    with pytest.raises(CommandError, match=r"8 row\(s\) cannot be taken. Nothing was stored."):
+    with pytest.raises(CommandError, match=r"8 rows cannot be taken. Nothing was stored."):
         call_command("import_xlsform", str(path), "--category", "construction_site", stderr=err)
     assert err.getvalue().splitlines() == BAD_PROBLEMS
     assert ChecklistVersion.objects.count() == 0

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from inspections.reporting.scores import deduction_mismatches
 
@@ -19,5 +20,12 @@ class Command(BaseCommand):
                 % {"id": pk, "stored": stored, "derived": derived}
             )
         if found:
-            raise CommandError(_("%(count)d inspections do not match their answers.") % {"count": found})
+            raise CommandError(
+                ngettext(
+                    "%(count)d inspection does not match its answers.",
+                    "%(count)d inspections do not match their answers.",
+                    found,
+                )
+                % {"count": found}
+            )
         self.stdout.write(_("Every inspection's deduction matches its answers."))

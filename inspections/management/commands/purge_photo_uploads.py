@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from inspections.evidence.uploads import DEFAULT_PURGE_AGE, photo_uploads_purge
 
@@ -21,7 +22,10 @@ class Command(BaseCommand):
         if hours < 0:
             raise CommandError(_("--hours cannot be negative."))
         result = photo_uploads_purge(older_than=timedelta(hours=hours))
-        self.stdout.write(
-            _("Removed %(sessions)d unfinished photo uploads and %(files)d staged files.")
-            % {"sessions": result.sessions, "files": result.files}
-        )
+        sessions = ngettext(
+            "Removed %(count)d unfinished photo upload.", "Removed %(count)d unfinished photo uploads.", result.sessions
+        ) % {"count": result.sessions}
+        files = ngettext("Removed %(count)d staged file.", "Removed %(count)d staged files.", result.files) % {
+            "count": result.files
+        }
+        self.stdout.write(f"{sessions} {files}")

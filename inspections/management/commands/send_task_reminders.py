@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from inspections.rectification.jobs import reminder_job_run
 
@@ -32,7 +33,11 @@ class Command(BaseCommand):
         )
         if run.deadlines_set:
             self.stdout.write(
-                _("%(count)d tasks got the deadline that the calendar could not tell when they were dispatched.")
+                ngettext(
+                    "%(count)d task got the deadline that the calendar could not tell when it was dispatched.",
+                    "%(count)d tasks got the deadline that the calendar could not tell when they were dispatched.",
+                    run.deadlines_set,
+                )
                 % {"count": run.deadlines_set}
             )
         if run.calendar_unknown:

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inspections.models import RoundStop
@@ -56,7 +57,12 @@ def _save(request, form, save):
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, _("The round is saved: %(count)d hotspots.") % {"count": round_.stops.count()})
+            count = round_.stops.count()
+            messages.success(
+                request,
+                ngettext("The round is saved: %(count)d hotspot.", "The round is saved: %(count)d hotspots.", count)
+                % {"count": count},
+            )
             return redirect("rounds:detail", pk=round_.pk)
     return None
 

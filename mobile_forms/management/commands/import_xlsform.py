@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from geo.models import HotspotCategory
 from inspections.models import PhaseKind
@@ -56,7 +57,11 @@ class Command(BaseCommand):
             for problem in exc.problems:
                 self.stderr.write(str(problem))
             raise CommandError(
-                _("%(path)s was not imported: %(count)d row(s) cannot be taken. Nothing was stored.")
+                ngettext(
+                    "%(path)s was not imported: %(count)d row cannot be taken. Nothing was stored.",
+                    "%(path)s was not imported: %(count)d rows cannot be taken. Nothing was stored.",
+                    len(exc.problems),
+                )
                 % {"path": path, "count": len(exc.problems)}
             ) from exc
         except ValidationError as exc:
@@ -66,11 +71,18 @@ class Command(BaseCommand):
         if not created:
             self.stdout.write(_("Nothing new: %(version)s already has exactly these questions.") % {"version": version})
             return
+        count = len(version.questions)
         message = (
-            _("Kept %(version)s (%(id)s) as a draft with %(count)d questions; publish it in the admin.")
+            ngettext(
+                "Kept %(version)s (%(id)s) as a draft with %(count)d question; publish it in the admin.",
+                "Kept %(version)s (%(id)s) as a draft with %(count)d questions; publish it in the admin.",
+                count,
+            )
             if draft
-            else _("Imported and published %(version)s (%(id)s) with %(count)d questions.")
+            else ngettext(
+                "Imported and published %(version)s (%(id)s) with %(count)d question.",
+                "Imported and published %(version)s (%(id)s) with %(count)d questions.",
+                count,
+            )
         )
-        self.stdout.write(
-            self.style.SUCCESS(message % {"version": version, "id": version.pk, "count": len(version.questions)})
-        )
+        self.stdout.write(self.style.SUCCESS(message % {"version": version, "id": version.pk, "count": count}))

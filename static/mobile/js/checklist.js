@@ -9,7 +9,38 @@
  * (context.drawItem), with the camera for the item's photo, which is the finding's evidence.
  */
 import { h, fill, plural, replace, icon } from "./ui.js";
-import { NO, YES, applicableAnswers, compliantRest, deduction, fails, itemFinding, unanswered, visibleNames } from "./conditions.js";
+import {
+  NO,
+  YES,
+  answerProblems,
+  applicableAnswers,
+  compliantRest,
+  deduction,
+  fails,
+  itemFinding,
+  unanswered,
+  visibleNames,
+} from "./conditions.js";
+
+function localized(object, field, lang) {
+  const english = (lang || "").startsWith("en");
+  return (english && object[field + "_en"]) || object[field] || "";
+}
+
+/* The message a refused submit shows, naming the real problem: an answer outside its constraint first (the
+ * question and the checklist's own message), then how many required questions have no answer.
+ * `problems` is answerProblems(); `t` the app's strings and plural forms. */
+export function problemMessage(problems, questions, t, lang) {
+  const parts = [];
+  if (problems.broken.length) {
+    const question = questions.find((item) => item.name === problems.broken[0]);
+    const message = localized(question.constraint || {}, "message", lang) || t.answerOutOfRange;
+    parts.push(fill(t.answerProblem, { question: localized(question, "label", lang), message }));
+    if (problems.broken.length > 1) parts.push(plural(t.moreOutOfRange, problems.broken.length - 1, lang));
+  }
+  if (problems.missing.length) parts.push(plural(t.missingAnswers, problems.missing.length, lang));
+  return parts.join(" ");
+}
 
 export class ChecklistForm {
   constructor(checklist, answers, context) {
@@ -24,8 +55,7 @@ export class ChecklistForm {
   }
 
   text(object, field) {
-    const english = (this.context.lang || "").startsWith("en");
-    return (english && object[field + "_en"]) || object[field] || "";
+    return localized(object, field, this.context.lang);
   }
 
   /* The answers that count: in the checklist's order, only questions that apply, only answered ones. */
@@ -115,35 +145,28 @@ export class ChecklistForm {
     }
   }
 
-  /* Whether an answer breaks the question's constraint (number bounds or a text pattern), as the server checks. */
-  breaks(question, value) {
-    const limits = question.constraint;
-    if (!limits || unanswered(value)) return false;
-    if (typeof value === "number") return (limits.min != null && value < limits.min) || (limits.max != null && value > limits.max);
-    if (typeof value === "string" && limits.pattern) return !new RegExp(limits.pattern, "u").test(value);
-    return false;
-  }
-
-  /* Required questions that apply and have no answer, and answers outside their constraint; marks them with the
-   * checklist's own message when it has one, and returns their names. */
+  /* Marks the required questions that apply and have no answer, and the answers outside their constraint, with
+   * the checklist's own message when it has one; returns answerProblems() ({missing, broken}). */
   validate() {
-    const visible = this.visibleNames();
-    const missing = [];
+    const problems = answerProblems(this.checklist.questions, this.answers);
+    const missing = new Set(problems.missing);
+    const broken = new Set(problems.broken);
     for (const question of this.checklist.questions) {
       const block = this.blocks.get(question.name);
-      const value = this.answers[question.name];
-      const needed = question.required && question.type !== "note" && visible.has(question.name);
-      const empty = needed && unanswered(value);
-      const broken = visible.has(question.name) && this.breaks(question, value);
-      if (block) {
-        block.classList.toggle("has-error", empty || broken);
-        const error = block.querySelector(".question-error");
-        const own = broken ? this.text(question.constraint, "message") : this.text(question, "required_message");
-        if (error) error.textContent = own || (broken ? this.context.t.answerOutOfRange : this.context.t.answerRequired);
-      }
-      if (empty || broken) missing.push(question.name);
+      if (!block) continue;
+      const empty = missing.has(question.name);
+      const outside = broken.has(question.name);
+      block.classList.toggle("has-error", empty || outside);
+      const error = block.querySelector(".question-error");
+      const own = outside ? this.text(question.constraint, "message") : this.text(question, "required_message");
+      if (error) error.textContent = own || (outside ? this.context.t.answerOutOfRange : this.context.t.answerRequired);
     }
-    return missing;
+    return problems;
+  }
+
+  /* The pop-up's message for what validate() found. */
+  problemMessage(problems) {
+    return problemMessage(problems, this.checklist.questions, this.context.t, this.context.lang);
   }
 
   render() {

@@ -110,3 +110,27 @@ export function photoStandIn(questions, answers) {
   const question = questions.find((item) => item.type === "photo" && visible.has(item.name) && unanswered(answers[item.name]));
   return question ? question.name : null;
 }
+
+/* Whether an answer breaks the question's constraint (number bounds or a text pattern), as the server checks. */
+export function breaksConstraint(question, value) {
+  const limits = question.constraint;
+  if (!limits || unanswered(value)) return false;
+  if (typeof value === "number") return (limits.min != null && value < limits.min) || (limits.max != null && value > limits.max);
+  if (typeof value === "string" && limits.pattern) return !new RegExp(limits.pattern, "u").test(value);
+  return false;
+}
+
+/* What stops a submit, in the checklist's order: the required questions that apply and have no answer (`missing`)
+ * and the answers outside their question's constraint (`broken`), as question names. */
+export function answerProblems(questions, answers) {
+  const visible = visibleNames(questions, answers);
+  const missing = [];
+  const broken = [];
+  for (const question of questions) {
+    if (!visible.has(question.name)) continue;
+    const value = answers[question.name];
+    if (question.required && question.type !== "note" && unanswered(value)) missing.push(question.name);
+    else if (breaksConstraint(question, value)) broken.push(question.name);
+  }
+  return { missing, broken };
+}

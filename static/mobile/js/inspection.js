@@ -5,7 +5,7 @@ import * as store from "./db.js";
 import { Status } from "./queue.js";
 import { ChecklistForm } from "./checklist.js";
 import { checklistFor } from "./conditions.js";
-import { h, fill, replace, icon, formatTime, toast, confirmDialog, plural } from "./ui.js";
+import { h, fill, replace, icon, formatTime, toast, confirmDialog } from "./ui.js";
 import { currentPosition, reasonOf } from "./geo.js";
 import { config, lang, name, state, t } from "./state.js";
 import { addPhoto, closeForm, photoUrl, removePhoto, saveNow, scheduleSave } from "./draft.js";
@@ -191,13 +191,15 @@ async function discardDraft() {
 
 async function submitInspection() {
   const draft = state.form.draft;
-  const missing = state.form.checklist ? state.form.checklist.validate() : [];
+  const checklist = state.form.checklist;
+  const problems = checklist ? checklist.validate() : { missing: [], broken: [] };
+  const unanswerable = problems.missing.length + problems.broken.length;
   const untyped = draft.findings.filter((finding) => !finding.problem_type);
   for (const finding of untyped) document.querySelector(`[data-finding="${finding.id}"]`).classList.add("has-error");
-  if (missing.length || untyped.length) {
+  if (unanswerable || untyped.length) {
     const first = document.querySelector(".has-error");
     if (first) first.scrollIntoView({ behavior: "smooth", block: "center" });
-    toast(missing.length ? plural(t.missingAnswers, missing.length, lang) : t.chooseProblemType, "warn");
+    toast(unanswerable ? checklist.problemMessage(problems) : t.chooseProblemType, "warn");
     return;
   }
   const now = new Date().toISOString();

@@ -19,6 +19,7 @@ import { h, fill, replace, icon, cameraButton, formatDistance, formatTime, toast
 import { distanceM, currentPosition, reasonOf } from "./geo.js";
 
 const POSITION_FRESH_MS = 60_000;
+const POSITION_FOUND_SHOWN_MS = 60_000; // how long a move's "position found (±n m)" stays under the moves
 // The server's nearest-first order is used while the tablet stays within this distance of where it was asked.
 const NEAR_REUSE_M = 50;
 const MAX_PAGES = 40;
@@ -50,7 +51,8 @@ export class TaskBoard {
     this.filter = "todo";
     this.near = null; // {at: {lon, lat}, order: Map(id → distance_m)} from GET /api/tasks/?near=
     this.objectUrls = [];
-    this.locating = null; // a move waiting for the position: {task, action, status: locating|failed, reason}
+    // The position a move waited for: {task, action, status: locating|failed|found, reason, accuracy, at}
+    this.locating = null;
   }
 
   /* ================================================================ data */
@@ -528,17 +530,22 @@ export class TaskBoard {
     );
   }
 
-  /* While a move waits for the position (up to 15 s): that it is locating; then the reason and a retry. */
+  /* While a move waits for the position (up to 15 s): that it is locating; then the accuracy found (for a minute),
+   * or the reason and a retry. */
   locatingLine(task) {
     const t = this.t;
     const wait = this.locating;
     if (!wait || wait.task !== task.id) return null;
     if (wait.status === "locating") {
-      return h("p", { class: "position-line", "data-testid": "move-locating", role: "status" }, h("span", { class: "dot", "aria-hidden": "true" }), t.locatingUpTo);
+      return h("p", { class: "position-line", "data-testid": "move-locating", "data-state": "locating", role: "status" }, h("span", { class: "dot", "aria-hidden": "true" }), t.locatingUpTo);
+    }
+    if (wait.status === "found") {
+      if (Date.now() - wait.at > POSITION_FOUND_SHOWN_MS) return null;
+      return h("p", { class: "position-line", "data-testid": "move-locating", "data-state": "found", role: "status" }, fill(t.positionObtained, { accuracy: wait.accuracy }));
     }
     return h(
       "div",
-      { class: "notice warn", "data-testid": "move-locating", role: "alert" },
+      { class: "notice warn", "data-testid": "move-locating", "data-state": "failed", role: "alert" },
       h("p", {}, (t[wait.reason] || t.positionUnavailable) + " " + t.arrivingNeedsPosition),
       h(
         "button",
@@ -671,14 +678,13 @@ export class TaskBoard {
   }
 
   /* The position a move requires, with what happens shown under the moves: locating, then the accuracy obtained
-   * (a toast) or the reason it failed with a retry. */
+   * (a line under them, for a minute) or the reason it failed with a retry. */
   async requiredPosition(task, action) {
     this.locating = { task: task.id, action, status: "locating" };
     this.ctx.renderCurrent();
     try {
       const position = await this.here({ required: true });
-      this.locating = null;
-      toast(fill(this.t.positionObtained, { accuracy: Math.round(position.accuracy) }), "ok");
+      this.locating = { task: task.id, action, status: "found", accuracy: Math.round(position.accuracy), at: Date.now() };
       return position;
     } catch (reason) {
       this.locating = { task: task.id, action, status: "failed", reason };

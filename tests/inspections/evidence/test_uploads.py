@@ -247,7 +247,7 @@ def test_purge_removes_stale_uploads_and_stray_files(world, finding, send, media
 
     out = StringIO()
     call_command("purge_photo_uploads", "--hours", "0", stdout=out)
-    assert "Removed 1 unfinished photo uploads and 2 staged files." in out.getvalue()
+    assert "Removed 1 unfinished photo upload. Removed 2 staged files." in out.getvalue()
     assert staged(media) == [] and not PhotoUploadSession.objects.exists()
 
 
@@ -255,4 +255,4 @@ def test_purge_with_nothing_staged(media):
     assert photo_uploads_purge().sessions == 0
     out = StringIO()
     call_command("purge_photo_uploads", stdout=out)
-    assert "Removed 0 unfinished photo uploads and 0 staged files." in out.getvalue()
+    assert "Removed 0 unfinished photo uploads. Removed 0 staged files." in out.getvalue()

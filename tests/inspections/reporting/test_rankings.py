@@ -153,6 +153,6 @@ def test_check_scores_finds_a_deduction_that_does_not_match_the_answers(world, s
     tampered = scoring.inspections["w2"]
     Inspection.objects.filter(pk=tampered.pk).update(deduction=0.0)
     out = io.StringIO()
-    with pytest.raises(CommandError, match=r"1 inspections do not match their answers\."):
+    with pytest.raises(CommandError, match=r"1 inspection does not match its answers\."):
         call_command("check_scores", stdout=out)
     assert f"Inspection {tampered.pk}: stored 0.0, its answers give 3.0." in out.getvalue()
