@@ -20,11 +20,12 @@ def rows(layer_name, user, params=None):
     return {str(row["pk"]): row for row in layer.feature_rows(layer.queryset(user, params or {}))}
 
 
-def test_the_three_layers_are_registered_and_volunteers_do_not_get_the_tasks(world):
+def test_the_layers_are_registered_volunteers_do_not_get_the_tasks_nor_rectifiers_the_rounds(world):
     users = world.users
-    assert [layer.name for layer in layers_for(users.manager)] == ["jurisdictions", "tasks", "findings", "hotspots"]
+    every = ["jurisdictions", "tasks", "findings", "hotspots", "coverage"]
+    assert [layer.name for layer in layers_for(users.manager)] == every
     assert [layer.name for layer in layers_for(users.rectifier)] == ["jurisdictions", "tasks", "findings", "hotspots"]
-    assert [layer.name for layer in layers_for(users.volunteer)] == ["jurisdictions", "findings", "hotspots"]
+    assert [layer.name for layer in layers_for(users.volunteer)] == ["jurisdictions", "findings", "hotspots", "coverage"]
 
 
 def test_the_task_legend_has_every_status_and_overdue_first():
