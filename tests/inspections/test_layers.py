@@ -25,7 +25,12 @@ def test_the_layers_are_registered_volunteers_do_not_get_the_tasks_nor_rectifier
     every = ["jurisdictions", "tasks", "findings", "hotspots", "coverage"]
     assert [layer.name for layer in layers_for(users.manager)] == every
     assert [layer.name for layer in layers_for(users.rectifier)] == ["jurisdictions", "tasks", "findings", "hotspots"]
-    assert [layer.name for layer in layers_for(users.volunteer)] == ["jurisdictions", "findings", "hotspots", "coverage"]
+    assert [layer.name for layer in layers_for(users.volunteer)] == [
+        "jurisdictions",
+        "findings",
+        "hotspots",
+        "coverage",
+    ]
 
 
 def test_the_task_legend_has_every_status_and_overdue_first():

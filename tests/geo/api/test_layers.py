@@ -35,7 +35,7 @@ def pks(queryset):
 
 def test_the_layer_list_is_the_callers_layers_with_their_legends(client_for, world):
     body = client_for(world.users.manager).get("/api/layers/").json()
-    assert [layer["name"] for layer in body] == ["jurisdictions", "tasks", "findings", "hotspots"]
+    assert [layer["name"] for layer in body] == ["jurisdictions", "tasks", "findings", "hotspots", "coverage"]
     tasks = body[1]
     assert set(tasks) == {"name", "label", "description", "style", "legend", "time_field", "weighted"}
     assert tasks["style"] == "state" and tasks["time_field"] == "registered_at" and tasks["weighted"] is True
@@ -52,7 +52,12 @@ def test_the_layer_list_speaks_the_callers_language(client_for, world):
 
 def test_volunteers_are_not_offered_the_tasks_and_are_refused_them(client_for, world):
     client = client_for(world.users.volunteer)
-    assert [layer["name"] for layer in client.get("/api/layers/").json()] == ["jurisdictions", "findings", "hotspots"]
+    assert [layer["name"] for layer in client.get("/api/layers/").json()] == [
+        "jurisdictions",
+        "findings",
+        "hotspots",
+        "coverage",
+    ]
     refused = client.get("/api/layers/tasks.geojson")
     assert refused.status_code == 403 and "Rectification tasks" in refused.json()["detail"]
 

@@ -26,7 +26,7 @@ def test_navigation_and_home_tiles(client, world):
     manager_home = get(client, world.users.manager, "/")
     assert 'href="/tasks/"' in manager_home.split("</nav>")[0]
     tiles = re.findall(r'<li class="tile[^"]*">\s*<a href="([^"]+)"', manager_home)
-    assert tiles[:2] == ["/map/", "/tasks/"]
+    assert tiles[:3] == ["/map/", "/dashboard/", "/tasks/"]
     inspector_tiles = re.findall(r'<li class="tile[^"]*">\s*<a href="([^"]+)"', get(client, world.users.inspector, "/"))
     assert inspector_tiles.index("/tasks/") == inspector_tiles.index("/inspections/") + 1
     rectifier_home = get(client, world.users.rectifier, "/")
