@@ -99,11 +99,14 @@ def _row_chunks(query: FeatureQuery) -> Iterator[list[tuple]]:
                 if query.prelude:
                     cursor.execute(query.prelude)
                 chunk = []
-                for row in cursor.cursor.stream(query.sql, query.params, size=_stream_size()):
-                    chunk.append(row)
-                    if len(chunk) == CHUNK_ROWS:
-                        yield chunk
-                        chunk = []
+                # Past Django's cursor wrapper (its query log and execute hooks do not see this statement); its
+                # errors still become Django's.
+                with connection.wrap_database_errors:
+                    for row in cursor.cursor.stream(query.sql, query.params, size=_stream_size()):
+                        chunk.append(row)
+                        if len(chunk) == CHUNK_ROWS:
+                            yield chunk
+                            chunk = []
                 if chunk:
                     yield chunk
             return
