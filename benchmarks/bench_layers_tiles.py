@@ -5,9 +5,10 @@ ours: the endpoint's work without the server cache: layer.queryset (scope) → r
 columns compiled to SQL, narrowed to the tile's buffered bounds, wrapped in ST_TileEnvelope + ST_AsMVTGeom + ST_AsMVT.
 raw_st_asmvt: one hand-written ST_AsMVT statement over the same findings with the same properties, without the
 scope's joins. Target: ours ≤ 1.2 × raw + 2 ms.
-http_tile_p95: GET /tiles/findings/<z10 tile>.pbf through the Django test client with the server cache emptied
-before each request (the whole work), p95 of the rounds, against the p95 of render_tile in-process; the p95 of a
-cached answer is logged too.
+http_tile_p95: GET /tiles/findings/<densest z15 tile>.pbf (a street-level view: tens of thousands of features) through
+the Django test client with the server cache emptied before each request (the whole work), p95 of the rounds, against
+the p95 of render_tile in-process; the p95 of a cached answer is logged too. (The stress tiles above take half a
+minute each: 20 rounds of them over HTTP and in-process would take most of an hour.)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from benchmarks.harness import Context, Issue, Measurement, register
 
 TARGET_RATIO = 1.2
 TARGET_SLACK_MS = 2.0
+HTTP_ZOOM = 15
 DECODE_LIMIT = 4_000_000  # bytes: larger tiles are compared by size, decoding them in Python takes minutes
 
 RAW_SQL = """
@@ -123,13 +125,13 @@ def http_tile_p95(ctx: Context) -> Measurement:
     info = ctx.ensure_findings()
     manager = bench_user(info, "manager")
     layer = get_layer("findings")
-    z, x, y = dense_tiles(ctx, info, 12, 1)[0]
+    z, x, y = dense_tiles(ctx, info, HTTP_ZOOM, 1)[0]
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(manager)
     url = f"/tiles/findings/{z}/{x}/{y}.pbf"
     rounds = 10 if ctx.quick else 20
 
-    def p95(call, clear=True):
+    def timings(call, clear=True) -> list[float]:
         times = []
         for _ in range(rounds):
             if clear:
@@ -137,7 +139,10 @@ def http_tile_p95(ctx: Context) -> Measurement:
             started = time.perf_counter()
             call()
             times.append(time.perf_counter() - started)
-        return statistics.quantiles(times, n=20)[-1] * 1e3
+        return times
+
+    def p95(call, clear=True):
+        return statistics.quantiles(timings(call, clear), n=20)[-1] * 1e3
 
     @override_settings(ALLOWED_HOSTS=["*"])
     def get():
@@ -153,7 +158,13 @@ def http_tile_p95(ctx: Context) -> Measurement:
 
     def check(last) -> list[Issue]:
         get()
-        ctx.log(f"http_tile_p95: a cached answer's p95 is {p95(get, clear=False):,.1f} ms")
+        times = timings(get, clear=False)
+        # A cached tile lives for the LAYER_TILES_MAX_AGE period it was made in: a round that crosses into the next
+        # period draws the tile again, and that one miss is the p95 of 20 rounds; the median is the hits'.
+        ctx.log(
+            f"http_tile_p95: cached answers: median {statistics.median(times) * 1e3:,.1f} ms, "
+            f"p95 {statistics.quantiles(times, n=20)[-1] * 1e3:,.1f} ms"
+        )
         return []
 
     return Measurement(

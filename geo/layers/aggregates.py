@@ -184,7 +184,8 @@ def _literal(value: float) -> str:
 
 def _run(rows: QuerySet, sql: str, params) -> list[tuple]:
     with transaction.atomic(using=rows.db), connections[rows.db].cursor() as cursor:
-        for setting in features(connections[rows.db]).no_jit:
+        backend = features(connections[rows.db])
+        for setting in (*backend.no_jit, *backend.bulk_read):
             cursor.execute(setting)
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -76,26 +76,56 @@ def stream_collection(query: FeatureQuery) -> Iterator[bytes]:
     if not query.sql:
         yield b'{"type":"FeatureCollection","features":[],"numberReturned":0,"truncated":false}'
         return
-    connection = connections[query.using]
-    # Inside a transaction PostgreSQL's server-side cursor is read as the rows are sent (outside one it would be
-    # held: materialised whole before the first row).
-    with transaction.atomic(using=query.using), connection.chunked_cursor() as cursor:
-        if query.prelude:
-            with connection.cursor() as setup:
-                setup.execute(query.prelude)
-        cursor.execute(query.sql, query.params)
-        yield b'{"type":"FeatureCollection","features":['
-        while rows := cursor.fetchmany(CHUNK_ROWS):
-            if returned + len(rows) > query.limit:
-                rows = rows[: query.limit - returned]
-                truncated = True
-            if rows:
-                separator = b"," if returned else b""
-                yield separator + ",".join(row[0] for row in rows).encode()
-                returned += len(rows)
-            if truncated:
-                break
+    yield b'{"type":"FeatureCollection","features":['
+    # The statement holds at most limit + 1 rows: every one is read (none is left for the database to cancel),
+    # the one past the limit only tells that the collection is truncated.
+    for rows in _row_chunks(query):
+        if returned + len(rows) > query.limit:
+            rows = rows[: query.limit - returned]
+            truncated = True
+        if rows:
+            separator = b"," if returned else b""
+            yield separator + ",".join(row[0] for row in rows).encode()
+            returned += len(rows)
     yield b'],"numberReturned":%d,"truncated":%s}' % (returned, b"true" if truncated else b"false")
+
+
+def _row_chunks(query: FeatureQuery) -> Iterator[list[tuple]]:
+    """The statement's rows, CHUNK_ROWS at a time, read as the database sends them (memory stays flat)."""
+    connection = connections[query.using]
+    with transaction.atomic(using=query.using):
+        if features(connection).stream_rows:
+            with connection.cursor() as cursor:
+                if query.prelude:
+                    cursor.execute(query.prelude)
+                chunk = []
+                # Past Django's cursor wrapper (its query log and execute hooks do not see this statement); its
+                # errors still become Django's.
+                with connection.wrap_database_errors:
+                    for row in cursor.cursor.stream(query.sql, query.params, size=_stream_size()):
+                        chunk.append(row)
+                        if len(chunk) == CHUNK_ROWS:
+                            yield chunk
+                            chunk = []
+                if chunk:
+                    yield chunk
+            return
+        # Elsewhere a server-side cursor, inside a transaction so that it is read as the rows are sent (outside one
+        # PostgreSQL would hold it: materialised whole before the first row).
+        with connection.chunked_cursor() as cursor:
+            if query.prelude:
+                with connection.cursor() as setup:
+                    setup.execute(query.prelude)
+            cursor.execute(query.sql, query.params)
+            while rows := cursor.fetchmany(CHUNK_ROWS):
+                yield rows
+
+
+def _stream_size() -> int:
+    """Rows per message from the server: libpq 17 and later send them in chunks, older ones one by one."""
+    from psycopg import pq
+
+    return CHUNK_ROWS if pq.version() >= 170000 else 1
 
 
 def value_field(expression) -> models.Field:
