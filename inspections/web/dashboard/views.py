@@ -164,8 +164,8 @@ def _tile(kpi: Kpi) -> dict:
     parts = ""
     if kpi.parts is not None:
         parts = _("%(value)s now, %(previous)s before") % {
-            "value": "{} / {}".format(*kpi.parts),
-            "previous": "{} / {}".format(*kpi.previous_parts),
+            "value": _fraction(kpi.parts),
+            "previous": _fraction(kpi.previous_parts),
         }
     return {
         "kpi": kpi,
@@ -176,6 +176,10 @@ def _tile(kpi: Kpi) -> dict:
         "tone": _tone(kpi.key, direction),
         "parts": parts,
     }
+
+
+def _fraction(parts: tuple[int, int]) -> str:
+    return " / ".join(number_format(part, force_grouping=True) for part in parts)
 
 
 def _tone(key: str, direction: str) -> str:
