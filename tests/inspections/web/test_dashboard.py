@@ -177,3 +177,17 @@ def test_the_schema_documents_the_endpoint(client):
     assert "Does not apply to the rankings" in problem_type["description"]
     rankings = schema["components"]["schemas"]["Rankings"]["properties"]
     assert {"narrowed_by", "marked_unit", "not_applied"} <= set(rankings)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_tiles_write_numbers_in_the_readers_language(language):
+    from django.utils import translation
+
+    from inspections.reporting.dashboard import Kpi
+    from inspections.web.dashboard.views import _tile
+
+    with translation.override(language):
+        count = _tile(Kpi("findings_month", "", "count", 12345, 1234))
+        rate = _tile(Kpi("on_time_closure_rate", "", "rate", 0.5, 0.25, (1234, 2468), (1000, 4000)))
+    assert (count["value"], count["previous"], count["change"]) == ("12,345", "1,234", "11,111")
+    assert rate["value"] == "50.0%" and "1,234 / 2,468" in rate["parts"] and "1,000 / 4,000" in rate["parts"]
