@@ -17,19 +17,6 @@ TARGET_RATIO = 1.3
 DAYS = 30
 
 
-# Small tables the synthetic loaders fill without ANALYZE: without statistics the planner takes the 178 synthetic
-# jurisdictions for one and loops over the findings once per jurisdiction (minutes instead of seconds), both sides.
-ANALYZED = ("geo_jurisdiction", "geo_unit", "geo_hotspot", "geo_hotspotcategory", "inspections_phase")
-
-
-def _analyze() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        for table in ANALYZED:
-            cursor.execute(f"ANALYZE {table}")
-
-
 def _check(last: dict) -> list[Issue]:
     ours, theirs = last["ours"][1], last["raw_sql_group_by"]
     if not any(theirs.values()):
@@ -81,7 +68,6 @@ def dashboard_kpis(ctx: Context) -> Measurement:
         repeats=7,
         ours=ours,
         baselines={"raw_sql_group_by": baseline},
-        setup=_analyze,
         check=_check,
         notes=[
             f"{info.count:,} findings with tasks; manager of the district; campaign filter, {DAYS} days ending "

@@ -335,6 +335,7 @@ def machine_info() -> dict:
         "django_debug": False,
         # Other work on the machine skews absolute numbers (interleaving keeps the ratios fair).
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
 
 
@@ -349,9 +350,12 @@ def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def run_measurement(m: Measurement, repeats: int) -> tuple[list[dict], list[Issue]]:
+    from benchmarks.synthetic import analyze_small_tables
+
     contenders = {"ours": m.ours, **m.baselines}
     if m.setup is not None:
         m.setup()
+    analyze_small_tables()  # whatever the builder and setup loaded: the one place the small tables get statistics
     for _ in range(m.warmup):
         for fn in contenders.values():
             fn()
@@ -411,6 +415,19 @@ def markdown(records: list[dict]) -> str:
             f"{r['baseline_value']:,.2f} | {r['ratio']:.3f} | {target} |"
         )
     return "\n".join(lines)
+
+
+def merged_results(path: Path, payload: dict) -> dict:
+    """A run of some measurements (``--only``) replaces their records and issues in the results file and keeps the
+    others' (each record carries when it was measured, the load average then and the run's settings)."""
+    try:
+        earlier = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return payload
+    measured = {record["name"] for record in payload["records"]} | {issue["measurement"] for issue in payload["issues"]}
+    kept = [record for record in earlier.get("records", []) if record.get("name") not in measured]
+    kept_issues = [issue for issue in earlier.get("issues", []) if issue.get("measurement") not in measured]
+    return {**payload, "records": kept + payload["records"], "issues": kept_issues + payload["issues"]}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -504,18 +521,25 @@ def main(argv: list[str] | None = None) -> int:
     for issue in issues:
         print(f"\n{issue.level.upper()} [{issue.measurement}]: {issue.message}")
     args.output.parent.mkdir(parents=True, exist_ok=True)
+    settings = {
+        "points": points,
+        "findings": findings,
+        "quick": args.quick,
+        "seed": ctx.seed,
+        "repeats": args.repeats,
+    }
+    for record in records:
+        record["measured_at"] = machine["measured_at"]
+        record["load_average"] = machine["load_average_at_start"]
+        record["settings"] = settings
     payload = {
         "machine": machine,
-        "settings": {
-            "points": points,
-            "findings": findings,
-            "quick": args.quick,
-            "seed": ctx.seed,
-            "repeats": args.repeats,
-        },
+        "settings": settings,
         "records": records,
         "issues": [issue.__dict__ for issue in issues],
     }
+    if args.only:
+        payload = merged_results(args.output, payload)
     args.output.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     print(f"\nResults written to {args.output}")
     errors = [i for i in issues if i.level == "error"]

@@ -4,6 +4,8 @@
 Same method as `inspections.reporting.scores`: an inspection scores max(0, 100 − deduction); a hotspot the mean of
 its inspections in the phase; a community or unit the mean of its hotspots weighted by the category's score weight;
 ranks on the score rounded to 2 decimals, equal scores sharing a rank; the previous phase's rank beside it.
+The dashboard's filters narrow the hotspots in both phases: a jurisdiction's subtree (``community_code``), a
+category, and a sponsoring unit (for the community ranking only; the unit ranking is not narrowed by it).
 """
 
 from django.db import connection
@@ -34,7 +36,7 @@ WITH hotspot_scores AS (
     JOIN geo_hotspot h ON h.id = s.hotspot_id
     JOIN geo_hotspotcategory c ON c.id = h.category_id
     {group_join}
-    WHERE j.code LIKE %(scope)s
+    WHERE j.code LIKE %(scope)s AND j.code LIKE %(within)s{narrowing}
     GROUP BY s.phase_id, grp.id
 ), ranked AS (
     SELECT g.*, RANK() OVER (PARTITION BY g.phase_id ORDER BY g.score DESC) AS rnk FROM group_scores g
@@ -46,15 +48,33 @@ ORDER BY cur.rnk, cur.key
 """
 
 
-def ranking_sql(*, phase_id: int, previous_id: int | None, level: str, scope_code: str = "") -> list[tuple]:
+def ranking_sql(
+    *,
+    phase_id: int,
+    previous_id: int | None,
+    level: str,
+    scope_code: str = "",
+    community_code: str = "",
+    category: str | None = None,
+    unit: int | None = None,
+) -> list[tuple]:
     """(key, rank, score, inspections, deductions, previous rank) per ranked group; ``scope_code``: only hotspots
-    whose jurisdiction code starts with it (empty: all)."""
-    sql = SQL.format(group_join=GROUPS[level])
+    whose jurisdiction code starts with it (empty: all); ``community_code``, ``category`` (a category's code) and
+    ``unit`` (a sponsoring unit's id): the dashboard's filters."""
+    narrowing = ""
+    if category is not None:
+        narrowing += " AND c.code = %(category)s"
+    if unit is not None and level == "community":
+        narrowing += " AND h.sponsoring_unit_id = %(unit)s"
+    sql = SQL.format(group_join=GROUPS[level], narrowing=narrowing)
     params = {
         "phase": phase_id,
         "previous": previous_id if previous_id is not None else -1,
         "community_level": COMMUNITY_LEVEL,
         "scope": f"{scope_code}%",
+        "within": f"{community_code}%",
+        "category": category,
+        "unit": unit,
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -24,7 +24,14 @@ Modules: ``dataset`` (the parameters, the shapes and ``generate()``), ``points``
 ``database`` (loading the dataset and the points table).
 """
 
-from benchmarks.synthetic.database import create_points_table, load_dataset, purge_dataset, write_points
+from benchmarks.synthetic.database import (
+    SMALL_TABLES,
+    analyze_small_tables,
+    create_points_table,
+    load_dataset,
+    purge_dataset,
+    write_points,
+)
 from benchmarks.synthetic.dataset import (
     CODE_PREFIX,
     HOTSPOT_PREFIX,
@@ -40,9 +47,11 @@ __all__ = [
     "CODE_PREFIX",
     "HOTSPOT_PREFIX",
     "POINTS_TABLE",
+    "SMALL_TABLES",
     "UNIT_PREFIX",
     "Dataset",
     "Params",
+    "analyze_small_tables",
     "create_points_table",
     "generate",
     "generate_points",

@@ -145,6 +145,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Chinese numbers grouped by a comma (12,345), as the charts write them; see config/formats/zh_Hans.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 # Business hours of the working-day calendar (deadlines, "4 working hours before", handling times).
 WORKDAY_START = os.environ.get("WORKDAY_START", "09:00")

@@ -23,10 +23,24 @@ class DashboardQuerySerializer(serializers.Serializer):
     end = serializers.DateField(required=False, help_text="Last day, included, YYYY-MM-DD (default: today).")
     campaign = serializers.IntegerField(required=False, help_text="Campaign id.")
     phase = serializers.IntegerField(required=False, help_text="Phase id; also the phase ranked.")
-    community = serializers.IntegerField(required=False, help_text="A community (or any jurisdiction) id: its subtree.")
-    unit = serializers.IntegerField(required=False, help_text="The tasks' responsible unit (id).")
-    category = serializers.CharField(required=False, help_text="Hotspot category code.")
-    problem_type = serializers.CharField(required=False, help_text="Problem type code.")
+    community = serializers.IntegerField(
+        required=False,
+        help_text="A community (or any jurisdiction) id: its subtree. Rankings: only the hotspots in it are scored "
+        "(a subdistrict ranks its communities; the units are ranked on their hotspots there).",
+    )
+    unit = serializers.IntegerField(
+        required=False,
+        help_text="The tasks' responsible unit (id). Rankings: the community ranking scores the hotspots this unit "
+        "sponsors; the unit ranking is not narrowed by it (`rankings.marked_unit` names its row).",
+    )
+    category = serializers.CharField(
+        required=False, help_text="Hotspot category code. Rankings: only hotspots of this category are scored."
+    )
+    problem_type = serializers.CharField(
+        required=False,
+        help_text="Problem type code. Does not apply to the rankings (scores come from the checklists' deductions, "
+        "not from findings): `rankings.not_applied` lists it when given.",
+    )
     n = serializers.IntegerField(
         required=False,
         default=RED_BLACK_N,
@@ -85,11 +99,32 @@ class ListsSerializer(serializers.Serializer):
 
 
 class RankingsSerializer(serializers.Serializer):
-    phase = serializers.IntegerField(source="phase.pk", allow_null=True, default=None)
+    phase = serializers.IntegerField(
+        source="phase.pk",
+        allow_null=True,
+        default=None,
+        help_text="The phase ranked (the whole phase: the dates only choose it when no phase is given).",
+    )
     community = RankRowSerializer(many=True)
     unit = RankRowSerializer(many=True)
     red = ListsSerializer(help_text="红榜: the best n ids per level, best first.")
     black = ListsSerializer(help_text="黑榜: the worst n ids per level, worst first.")
+    narrowed_by = serializers.SerializerMethodField(
+        help_text="The filter's parameters that narrow the rankings: `community`, `category`, `unit` (the community "
+        "ranking only)."
+    )
+    marked_unit = serializers.IntegerField(
+        allow_null=True, help_text="The unit filtered by: the unit ranking is not narrowed by it, this is its row."
+    )
+    not_applied = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The filter's parameters given that do not apply to the rankings (`problem_type`).",
+    )
+
+    def get_narrowed_by(self, rankings) -> list[str]:
+        within = rankings.within
+        given = {"community": within.community_code, "category": within.category, "unit": within.unit}
+        return [name for name, value in given.items() if value is not None]
 
 
 class FilterSerializer(serializers.Serializer):

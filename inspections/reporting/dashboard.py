@@ -25,7 +25,11 @@ ending the day before ``start``. Every time compared is one the server recorded 
 **Charts**: findings created and tasks closed (fix verified) per day of P; the findings of P by hotspot category,
 problem type, community and responsible unit; the overdue tasks of P by how many days they are past their
 deadline (``AGEING``: calendar days). **Rankings**: ``inspections.reporting.rankings`` for the filter's phase, or
-the phase running on ``end`` (of the filter's campaign, if any), over the person's area.
+the phase running on ``end`` (of the filter's campaign, if any), over the person's area, the whole phase (the dates
+only choose the phase), narrowed by ``community``, ``category`` and ``unit`` as ``RankingFilter`` says (``unit``:
+the community ranking on the hotspots the unit sponsors; the unit ranking is not narrowed, the unit's row is
+marked). ``problem_type`` does not apply to them (scores come from checklists, not findings): ``not_applied``
+names it.
 
 Every figure is one SQL statement with conditional aggregates or a GROUP BY; only names are looked up afterwards.
 """
@@ -43,12 +47,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from geo.models import HotspotCategory, Unit
+from geo.models import HotspotCategory, Jurisdiction, Unit
 from inspections.layers import FindingLayerFilter, TaskLayerFilter
 from inspections.models import Finding, Phase, ProblemType, Task
 from inspections.rectification.workflow import UNFINISHED, overdue_q
 from inspections.reporting.metrics import Period, checked_period, closed_on_time_q, closed_q, counted_q
-from inspections.reporting.rankings import RankRow, ranking, red_and_black
+from inspections.reporting.rankings import EVERY_HOTSPOT, RankingFilter, RankRow, ranking, red_and_black
 from inspections.reporting.scores import CommunityIndex
 from inspections.selectors import findings_for_user, tasks_for_user
 
@@ -328,6 +332,12 @@ def ageing(tasks: QuerySet[Task], now: dt.datetime) -> list[Bar]:
     return [Bar(key, str(label), counts[key]) for key, label, _fewest, _most in AGEING]
 
 
+# The filters that narrow no ranking (see the module's docstring).
+NOT_RANKING_FILTERS = ("problem_type",)
+# A code no jurisdiction has (they are digits): what a community filter naming no jurisdiction narrows to.
+NO_JURISDICTION = "!"
+
+
 @dataclass(frozen=True)
 class Rankings:
     phase: Phase | None
@@ -335,6 +345,13 @@ class Rankings:
     unit: list[RankRow]
     red: dict[str, list[int]]
     black: dict[str, list[int]]
+    within: RankingFilter = EVERY_HOTSPOT
+    not_applied: tuple[str, ...] = ()  # the filter's parameters given that narrow no ranking
+
+    @property
+    def marked_unit(self) -> int | None:
+        """The unit filtered by: its row in the unit ranking is marked (that ranking is not narrowed by it)."""
+        return self.within.unit
 
 
 def ranked_phase(flt: DashboardFilter) -> Phase | None:
@@ -350,16 +367,30 @@ def ranked_phase(flt: DashboardFilter) -> Phase | None:
     return running.order_by("-starts_on", "-pk").first()
 
 
+def ranking_filter(flt: DashboardFilter) -> RankingFilter:
+    """The rankings' part of the dashboard's filter (``community``, ``category``, ``unit``)."""
+    params = flt.params
+    code = None
+    if params.get("community"):
+        found = Jurisdiction.objects.filter(pk=params["community"]).values_list("code", flat=True).first()
+        code = found if found is not None else NO_JURISDICTION
+    unit = params.get("unit")
+    return RankingFilter(community_code=code, category=params.get("category"), unit=int(unit) if unit else None)
+
+
 def rankings(user, flt: DashboardFilter, *, n: int = RED_BLACK_N) -> Rankings:
     phase = ranked_phase(flt)
+    within = ranking_filter(flt)
+    not_applied = tuple(name for name in NOT_RANKING_FILTERS if flt.params.get(name))
     if phase is None:
-        return Rankings(None, [], [], {"community": [], "unit": []}, {"community": [], "unit": []})
-    rows = {level: ranking(user=user, phase=phase, level=level) for level in ("community", "unit")}
+        empty = {"community": [], "unit": []}
+        return Rankings(None, [], [], empty, dict(empty), within, not_applied)
+    rows = {level: ranking(user=user, phase=phase, level=level, within=within) for level in ("community", "unit")}
     red, black = {}, {}
     for level, ranked in rows.items():
         best, worst = red_and_black(ranked, n)
         red[level], black[level] = [row.key for row in best], [row.key for row in worst]
-    return Rankings(phase, rows["community"], rows["unit"], red, black)
+    return Rankings(phase, rows["community"], rows["unit"], red, black, within, not_applied)
 
 
 @dataclass(frozen=True)

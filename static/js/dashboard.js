@@ -6,6 +6,17 @@
   const data = JSON.parse(document.getElementById("dashboard-data").textContent);
   const charts = [];
   const colors = { findings: "#2c7bb6", closures: "#1a9641", bars: "#5470c6", overdue: "#d7191c" };
+  // Numbers and days in the page's language (1,234; "Dec 6" or "12月6日"), on axes, labels and tooltips alike.
+  const lang = document.documentElement.lang || undefined;
+  const numbers = new Intl.NumberFormat(lang);
+  const days = new Intl.DateTimeFormat(lang, { month: "short", day: "numeric" });
+  const number = (value) => (typeof value === "number" ? numbers.format(value) : value);
+  const dayLabel = (iso) => {
+    const [year, month, day] = iso.split("-").map(Number);
+    return days.format(new Date(year, month - 1, day));
+  };
+  const valueAxis = { type: "value", minInterval: 1, axisLabel: { formatter: number } };
+  const barLabel = (position) => ({ show: true, position, formatter: (params) => number(params.value) });
 
   function filterBy(name, value) {
     const url = new URL(window.location.href);
@@ -30,10 +41,10 @@
   }
 
   make("chart-per_day", {
-    tooltip: { trigger: "axis" },
+    tooltip: { trigger: "axis", valueFormatter: number },
     legend: { top: 0, data: [data.text.findings, data.text.closures] },
-    xAxis: { type: "category", data: data.days },
-    yAxis: { type: "value", minInterval: 1 },
+    xAxis: { type: "category", data: data.days.map(dayLabel) },
+    yAxis: valueAxis,
     series: [
       { name: data.text.findings, type: "bar", data: data.findings_per_day, itemStyle: { color: colors.findings } },
       { name: data.text.closures, type: "bar", data: data.closures_per_day, itemStyle: { color: colors.closures } },
@@ -43,14 +54,14 @@
   Object.keys(data.filters).forEach((name) => {
     const bars = data[name];
     make(`chart-${name}`, {
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      xAxis: { type: "value", minInterval: 1 },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: number },
+      xAxis: valueAxis,
       yAxis: { type: "category", inverse: true, data: bars.map((bar) => bar.label), axisLabel: { width: 110, overflow: "truncate" } },
       series: [{
         type: "bar",
         data: bars.map((bar) => ({ value: bar.value, key: bar.key })),
         itemStyle: { color: colors.bars },
-        label: { show: true, position: "right" },
+        label: barLabel("right"),
         cursor: "pointer",
       }],
     }, (event) => {
@@ -60,10 +71,10 @@
   });
 
   make("chart-ageing", {
-    tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+    tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: number },
     xAxis: { type: "category", data: data.ageing.map((bar) => bar.label) },
-    yAxis: { type: "value", minInterval: 1 },
-    series: [{ name: data.text.overdue, type: "bar", data: data.ageing.map((bar) => bar.value), itemStyle: { color: colors.overdue }, label: { show: true, position: "top" } }],
+    yAxis: valueAxis,
+    series: [{ name: data.text.overdue, type: "bar", data: data.ageing.map((bar) => bar.value), itemStyle: { color: colors.overdue }, label: barLabel("top") }],
   });
 
   window.addEventListener("resize", () => charts.forEach((chart) => chart.resize()));

@@ -111,3 +111,61 @@ def test_the_metrics_table_fits_an_800_px_tablet(page, scene, live_server, langu
     assert widths["page"] <= widths["viewport"], widths
     assert widths["wrap"] <= widths["wrapVisible"], widths  # nothing to scroll to inside the table either
     assert widths["lastRight"] <= widths["viewport"], widths
+
+
+# Every card, tile and table of the dashboard: where each ends, against the viewport and its own scroll width.
+LAYOUT = """() => {
+  const boxes = Array.from(document.querySelectorAll(".kpi, .chart-card, .ranking-grid .card, .dashboard-actions"));
+  return {
+    page: document.documentElement.scrollWidth,
+    viewport: window.innerWidth,
+    rightmost: Math.max(...boxes.map((box) => box.getBoundingClientRect().right)),
+    overflowing: boxes.filter((box) => box.scrollWidth > box.clientWidth + 1).map((box) => box.className),
+    tables: Array.from(document.querySelectorAll(".rankings .table-wrap"))
+      .map((wrap) => wrap.scrollWidth - wrap.clientWidth),
+    charts: Array.from(document.querySelectorAll("[data-chart]")).map((chart) => {
+      const canvas = chart.querySelector("canvas");
+      return canvas ? chart.getBoundingClientRect().right - canvas.getBoundingClientRect().right : -1;
+    }),
+  };
+}"""
+
+# The per-day chart's first day on its axis, and how its value axis writes 1234.
+CHART_TEXTS = """() => {
+  const option = echarts.getInstanceByDom(document.getElementById("chart-per_day")).getOption();
+  return { day: option.xAxis[0].data[0], number: option.yAxis[0].axisLabel.formatter(1234) };
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_dashboard_fits_an_800_px_tablet_with_localized_dates_and_numbers(page, scene, live_server, language):
+    import datetime as dt
+
+    from django.utils import timezone, translation
+    from django.utils.formats import date_format
+
+    _sign_in(page, "manager_u")
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.set_viewport_size({"width": 800, "height": 1280})
+    page.goto("/dashboard/")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    for chart in ("per_day", "by_category", "by_problem_type", "by_community", "by_unit", "ageing"):
+        canvas = page.locator(f"[data-chart={chart}] canvas").first
+        canvas.scroll_into_view_if_needed()
+        expect(canvas).to_be_visible()
+        assert canvas.evaluate(DRAWN_PIXELS) > 200, f"the {chart} chart is blank at 800 px"
+    layout = page.evaluate(LAYOUT)
+    assert layout["page"] <= layout["viewport"], layout
+    assert layout["rightmost"] <= layout["viewport"], layout
+    assert layout["overflowing"] == [], layout
+    assert all(extra <= 1 for extra in layout["tables"]), layout  # the ranking tables need no sideways scrolling
+    assert all(gap >= 0 for gap in layout["charts"]), layout  # every chart's canvas lies inside its card
+
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=29)
+    texts = page.evaluate(CHART_TEXTS)
+    with translation.override(language):
+        period = page.locator("[data-testid=period]").inner_text()
+        assert date_format(start, "DATE_FORMAT") in period and date_format(today, "DATE_FORMAT") in period
+    expected_day = f"{start:%b} {start.day}" if language == "en" else f"{start.month}月{start.day}日"
+    assert texts == {"day": expected_day, "number": "1,234"}

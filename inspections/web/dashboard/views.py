@@ -85,7 +85,8 @@ def dashboard_page(request):
         "given": query,
         "choices": _choices(request.user),
         "tiles": [_tile(kpi) for kpi in board.kpis],
-        "rankings": ranking_tables(board),
+        "rankings": _ranking_cards(board),
+        "ranking_notes": _ranking_notes(request.user, board),
         "kpi_table": kpi_table(board),
         "charts": _chart_data(board),
         "filtered": bool(flt.params),
@@ -95,6 +96,53 @@ def dashboard_page(request):
         "briefing_url": f"{reverse('briefings:list')}?{urlencode(_briefing_initial(board))}",
     }
     return render(request, "inspections/dashboard.html", context)
+
+
+def _ranking_cards(board: Dashboard) -> list[dict]:
+    """Each ranking table with its rows' ids; the unit filtered by is marked in the unit ranking."""
+    cards = []
+    for table, keys in ranking_tables(board):
+        marked = board.rankings.marked_unit if table.key == "unit-ranking" else None
+        rows = [
+            {"key": key, "cells": cells, "marked": key == marked} for key, cells in zip(keys, table.rows, strict=True)
+        ]
+        cards.append({"table": table, "rows": rows})
+    return cards
+
+
+def _ranking_notes(user, board: Dashboard) -> list[str]:
+    """What the filter does to the rankings, in words: which hotspots are scored, and what does not apply."""
+    within, params = board.rankings.within, board.filter.params
+    notes = [_("The rankings cover the whole phase: the dates only choose it.")]
+    if within.community_code is not None:
+        place = jurisdictions_for_user(user).filter(pk=params["community"]).first()
+        notes.append(
+            _("Only the hotspots in %(place)s are scored.")
+            % {"place": place.display_name if place else _("the chosen community")}
+        )
+    if within.category is not None:
+        category = HotspotCategory.objects.filter(code=within.category).first()
+        notes.append(
+            _("Only hotspots of the category %(category)s are scored.")
+            % {"category": category.display_name if category else within.category}
+        )
+    if within.unit is not None:
+        unit = units_for_user(user).filter(pk=within.unit).first()
+        notes.append(
+            _(
+                "The community ranking scores the hotspots %(unit)s sponsors; the unit ranking is not narrowed by "
+                "the unit: its row is marked."
+            )
+            % {"unit": unit.display_name if unit else _("the chosen unit")}
+        )
+    if "problem_type" in board.rankings.not_applied:
+        notes.append(
+            _(
+                "The problem type does not apply to the rankings: the scores come from the checklists' deductions, "
+                "not from findings."
+            )
+        )
+    return notes
 
 
 # Figures whose rise is bad news (red) or good news (green); the findings' counts are neither.
@@ -116,8 +164,8 @@ def _tile(kpi: Kpi) -> dict:
     parts = ""
     if kpi.parts is not None:
         parts = _("%(value)s now, %(previous)s before") % {
-            "value": "{} / {}".format(*kpi.parts),
-            "previous": "{} / {}".format(*kpi.previous_parts),
+            "value": _fraction(kpi.parts),
+            "previous": _fraction(kpi.previous_parts),
         }
     return {
         "kpi": kpi,
@@ -128,6 +176,10 @@ def _tile(kpi: Kpi) -> dict:
         "tone": _tone(kpi.key, direction),
         "parts": parts,
     }
+
+
+def _fraction(parts: tuple[int, int]) -> str:
+    return " / ".join(number_format(part, force_grouping=True) for part in parts)
 
 
 def _tone(key: str, direction: str) -> str:

@@ -25,7 +25,7 @@ from inspections.reporting.dashboard import (
     week_spans,
 )
 from inspections.reporting.metrics import Period
-from inspections.reporting.rankings import ranking
+from inspections.reporting.rankings import RankingFilter, ranking
 from tests.inspections.reporting.scoring import build_scoring
 
 pytestmark = pytest.mark.django_db
@@ -163,6 +163,31 @@ def test_rankings_are_the_phases_ranking_with_red_and_black_lists(world):
     assert ranked.black == {"community": [world.east.pk], "unit": [world.school.pk]}
     # Without a phase, the phase running on the period's last day is ranked.
     assert rankings(world.users.admin, dashboard_filter({})).phase == scoring.p2
+
+
+def test_the_rankings_follow_the_community_category_and_unit_filters(world):
+    scoring = build_scoring(world)
+    admin = world.users.admin
+    ranked = rankings(admin, _filter(phase=scoring.p2.pk, community=world.west.pk, category="old_compound"))
+    assert ranked.within == RankingFilter(community_code=world.west.code, category="old_compound")
+    expected = ranking_sql(
+        phase_id=scoring.p2.pk,
+        previous_id=scoring.p1.pk,
+        level="unit",
+        community_code=world.west.code,
+        category="old_compound",
+    )
+    assert [(r.key, r.rank, r.score, r.previous_rank) for r in ranked.unit] == [
+        (s[0], s[1], s[2], s[5]) for s in expected
+    ]
+    assert [r.key for r in ranked.community] == [world.west.pk] and ranked.not_applied == ()
+    by_unit = rankings(admin, _filter(phase=scoring.p2.pk, unit=world.property_manager.pk, problem_type="illegal_ads"))
+    assert [(r.key, r.score) for r in by_unit.community] == [(world.west.pk, 97.0)]
+    assert len(by_unit.unit) == 3 and by_unit.marked_unit == world.property_manager.pk
+    assert by_unit.not_applied == ("problem_type",)
+    # A community id that names no jurisdiction ranks nothing, as the layers' filter matches nothing.
+    nowhere = rankings(admin, _filter(phase=scoring.p2.pk, community=999_999))
+    assert nowhere.community == [] and nowhere.unit == []
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 
 from benchmarks.ranking_sql import ranking_sql
 from inspections.models import answers_deduction
-from inspections.reporting.rankings import RankRow, previous_phase, ranking, red_and_black
+from inspections.reporting.rankings import RankingFilter, RankRow, previous_phase, ranking, red_and_black
 from inspections.reporting.scores import group_scores, hotspot_scores, inspection_score
 from tests.inspections.reporting.scoring import build_scoring
 
@@ -120,6 +120,94 @@ def test_rankings_agree_with_sql(world, scoring, level, who):
     got = sorted((r.key, r.rank, r.score, r.inspections, r.deductions, r.previous_rank) for r in rows)
     assert got == sorted(expected)
     assert got
+
+
+# The dashboard's filters as a ranking takes them: (community, category, unit) by the world's names.
+FILTERS = {
+    "area": ("area", None, None),
+    "west": ("west", None, None),
+    "east": ("east", None, None),
+    "grid cell": ("cell", None, None),
+    "old compounds": (None, "old_compound", None),
+    "construction sites": (None, "construction_site", None),
+    "property manager": (None, None, "property_manager"),
+    "west committee": (None, None, "west_committee"),
+    "east old compounds": ("east", "old_compound", None),
+    "west committee's old compounds": ("west", "old_compound", "west_committee"),
+}
+
+
+def _within(world, name: str) -> RankingFilter:
+    community, category, unit = FILTERS[name]
+    return RankingFilter(
+        community_code=getattr(world, community).code if community else None,
+        category=category,
+        unit=getattr(world, unit).pk if unit else None,
+    )
+
+
+@pytest.mark.parametrize("level", ["community", "unit"])
+@pytest.mark.parametrize("who", ["admin", "west_manager"])
+@pytest.mark.parametrize("name", list(FILTERS))
+def test_filtered_rankings_agree_with_sql(world, scoring, level, who, name):
+    user = getattr(world.users, who)
+    within = _within(world, name)
+    rows = ranking(user=user, phase=scoring.p2, level=level, within=within)
+    expected = ranking_sql(
+        phase_id=scoring.p2.pk,
+        previous_id=scoring.p1.pk,
+        level=level,
+        scope_code="" if who == "admin" else user.scope_root().code,
+        community_code=within.community_code or "",
+        category=within.category,
+        unit=within.unit,
+    )
+    assert sorted((r.key, r.rank, r.score, r.inspections, r.deductions, r.previous_rank) for r in rows) == sorted(
+        expected
+    )
+
+
+def test_a_community_filter_ranks_the_communities_within_it_and_the_units_on_its_hotspots(world, scoring):
+    admin = world.users.admin
+    area = RankingFilter(community_code=world.area.code)
+    assert ranking(user=admin, phase=scoring.p2, level="community", within=area) == ranking(
+        user=admin, phase=scoring.p2, level="community"
+    )
+    west = RankingFilter(community_code=world.west.code)
+    assert [
+        (r.name, r.rank, r.previous_rank) for r in ranking(user=admin, phase=scoring.p2, level="community", within=west)
+    ] == [("West", 1, 1)]
+    units = ranking(user=admin, phase=scoring.p2, level="unit", within=west)
+    assert [(r.key, r.rank, r.score, r.previous_rank, r.movement) for r in units] == [
+        (world.property_manager.pk, 1, 97.0, None, None),
+        (world.west_committee.pk, 2, 95.0, 1, -1),
+    ]
+    cell = RankingFilter(community_code=world.cell.code)  # no hotspot lies in the grid cell
+    assert ranking(user=admin, phase=scoring.p2, level="community", within=cell) == []
+
+
+def test_a_category_filter_scores_the_hotspots_of_that_category_only(world, scoring):
+    # Old compounds: W1 (95) in the west; the stall (90) and the plot (100) in the east: 95 each, a shared rank.
+    # In P1 the east (100) led the west (95).
+    old = RankingFilter(category="old_compound")
+    rows = ranking(user=world.users.admin, phase=scoring.p2, level="community", within=old)
+    assert [(r.name, r.rank, r.score, r.inspections, r.previous_rank, r.movement) for r in rows] == [
+        ("East", 1, 95.0, 2, 1, 0),
+        ("West", 1, 95.0, 2, 2, 1),
+    ]
+    sites = RankingFilter(category="construction_site")
+    units = ranking(user=world.users.admin, phase=scoring.p2, level="unit", within=sites)
+    assert [(r.key, r.score) for r in units] == [(world.property_manager.pk, 97.0)]
+
+
+def test_a_unit_filter_narrows_the_community_ranking_only(world, scoring):
+    admin = world.users.admin
+    pm = RankingFilter(unit=world.property_manager.pk)
+    rows = ranking(user=admin, phase=scoring.p2, level="community", within=pm)
+    assert [(r.name, r.rank, r.score, r.inspections, r.previous_rank) for r in rows] == [("West", 1, 97.0, 1, None)]
+    assert ranking(user=admin, phase=scoring.p2, level="unit", within=pm) == ranking(
+        user=admin, phase=scoring.p2, level="unit"
+    )
 
 
 def test_a_community_manager_ranks_only_their_community(world, scoring):

@@ -120,6 +120,27 @@ def test_the_ranking_exports_to_xlsx_with_chinese_headers(client, world):
     assert [row[-1] for row in rows[1:]] == ["红榜", "黑榜"]
 
 
+def test_the_rankings_say_how_the_filter_narrows_them_and_mark_the_filtered_unit(client, client_for, world):
+    scoring = build_scoring(world)
+    client.force_login(world.users.manager)
+    query = _query(phase=scoring.p2.pk, unit=world.property_manager.pk, problem_type="illegal_ads")
+    html = client.get(PAGE, query, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    notes = html.split('data-testid="ranking-notes"')[1].split("</ul>")[0]
+    assert "scores the hotspots 西苑物业 sponsors" in notes
+    assert "The problem type does not apply to the rankings" in notes
+    marked = html.split('data-testid="marked-unit"')
+    assert len(marked) == 2 and f'data-key="{world.property_manager.pk}"' in marked[0].rsplit("<tr", 1)[1]
+    community = html.split('data-testid="community-ranking"')[1].split("</table>")[0]
+    assert "West" in community and "East" not in community
+    body = client_for(world.users.manager).get(API, query).json()["rankings"]
+    assert body["narrowed_by"] == ["unit"] and body["marked_unit"] == world.property_manager.pk
+    assert body["not_applied"] == ["problem_type"]
+    assert [row["id"] for row in body["community"]] == [world.west.pk] and len(body["unit"]) == 3
+    workbook = client.get(f"{PAGE}export/community-ranking/", query)
+    rows = list(load_workbook(io.BytesIO(workbook.content)).active.iter_rows(values_only=True))
+    assert [row[2] for row in rows[1:]] == [97.0]
+
+
 def test_every_table_of_the_page_exports(client, world, briefed):
     client.force_login(world.users.manager)
     for table in sorted(TABLE_KEYS):
@@ -152,3 +173,21 @@ def test_the_schema_documents_the_endpoint(client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
     operation = schema["paths"]["/api/dashboard/"]["get"]
     assert {p["name"] for p in operation["parameters"]} >= {"start", "end", "campaign", "phase", "community", "unit"}
+    problem_type = next(p for p in operation["parameters"] if p["name"] == "problem_type")
+    assert "Does not apply to the rankings" in problem_type["description"]
+    rankings = schema["components"]["schemas"]["Rankings"]["properties"]
+    assert {"narrowed_by", "marked_unit", "not_applied"} <= set(rankings)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_tiles_write_numbers_in_the_readers_language(language):
+    from django.utils import translation
+
+    from inspections.reporting.dashboard import Kpi
+    from inspections.web.dashboard.views import _tile
+
+    with translation.override(language):
+        count = _tile(Kpi("findings_month", "", "count", 12345, 1234))
+        rate = _tile(Kpi("on_time_closure_rate", "", "rate", 0.5, 0.25, (1234, 2468), (1000, 4000)))
+    assert (count["value"], count["previous"], count["change"]) == ("12,345", "1,234", "11,111")
+    assert rate["value"] == "50.0%" and "1,234 / 2,468" in rate["parts"] and "1,000 / 4,000" in rate["parts"]
