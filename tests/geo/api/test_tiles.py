@@ -11,6 +11,7 @@ from django.core.cache import cache
 from geo.layers import sources_changed
 from inspections.models import Finding, Task
 from inspections.selectors import findings_for_user, tasks_for_user
+from tests.api_errors import field_errors
 from tests.factories import UserFactory
 from tests.geo.layers.test_tiles import WEST_MAJOR, tile_of
 from tests.inspections import conftest as inspection_fixtures
@@ -125,7 +126,7 @@ def test_volunteers_are_refused_the_tasks_and_anonymous_callers_too(client_for, 
 def test_an_unknown_layer_is_a_json_404(client_for, mapped):
     response = tile(client_for(mapped.world.users.manager), "nowhere")
     assert response.status_code == 404
-    assert response.json() == {"detail": "There is no map layer named “nowhere”."}
+    assert response.json() == {"detail": "There is no map layer named “nowhere”.", "code": "not_found"}
 
 
 @pytest.mark.parametrize(
@@ -141,7 +142,7 @@ def test_an_unknown_layer_is_a_json_404(client_for, mapped):
 def test_bad_z_x_y_and_filters_answer_400_naming_them(client_for, mapped, path, errors):
     response = client_for(mapped.world.users.manager).get(path)
     assert response.status_code == 400
-    body = response.json()
+    body = field_errors(response.json())
     assert set(body) == set(errors)
     for name, words in errors.items():
         assert words in body[name][0]
@@ -149,7 +150,7 @@ def test_bad_z_x_y_and_filters_answer_400_naming_them(client_for, mapped, path, 
 
 def test_bad_values_are_told_in_the_callers_language(client_for, mapped):
     response = client_for(mapped.world.users.manager, language="zh-hans").get("/tiles/tasks/30/0/0.pbf")
-    assert response.status_code == 400 and "z" in response.json()
+    assert response.status_code == 400 and "z" in field_errors(response.json())
     assert "z must" not in response.json()["z"][0]
 
 
