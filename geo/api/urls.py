@@ -23,5 +23,5 @@ urlpatterns = [
 
 # Served at /tiles/ (config/urls.py): z, x and y are read by the view, so that a bad one answers 400 with a message.
 tile_urlpatterns = [
-    path("<slug:layer>/<str:z>/<str:x>/<str:y>.pbf", LayerTileView.as_view(), name="layer-tile"),
+    path("<str:layer>/<str:z>/<str:x>/<str:y>.pbf", LayerTileView.as_view(), name="layer-tile"),
 ]

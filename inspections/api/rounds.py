@@ -11,10 +11,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import BasePermission, IsAuthenticated
 
+from geo.api.filters import IdFilter
 from inspections.models import Round
 from inspections.permissions import can_view_rounds
 from inspections.rounds.selectors import STOP_STATES, round_stops, rounds_for_user, rounds_on, with_progress
@@ -64,7 +65,7 @@ class RoundFilter(django_filters.FilterSet):
         "covers it.",
     )
     inspector = PersonFilter(method="filter_inspector", help_text="`me` or a person's id: the rounds assigned to them.")
-    phase = django_filters.NumberFilter(field_name="phase")
+    phase = IdFilter(field_name="phase")
 
     class Meta:
         model = Round
@@ -125,6 +126,19 @@ class CanViewRounds(BasePermission):
         return can_view_rounds(request.user)
 
 
+ROUNDS_REFUSED = OpenApiResponse(description="Rectification units work through their tasks and see no rounds.")
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: RoundSerializer(many=True), 403: ROUNDS_REFUSED}),
+    retrieve=extend_schema(
+        responses={
+            200: RoundSerializer,
+            403: ROUNDS_REFUSED,
+            404: OpenApiResponse(description="No such round for you."),
+        }
+    ),
+)
 class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     """Rounds the caller sees (their own, or their area's for a manager), each with its stops in visiting order,
     whether each was visited and the progress. A stop is visited when the server received (its own clock) an

@@ -27,6 +27,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.roles import is_manager
+from geo.api.fields import TextField, UUIDTextField
 from geo.api.filters import BooleanFilter, IdFilterSet
 from geo.validation import clean_point
 from inspections.api.serializers import (
@@ -337,9 +338,9 @@ class CanViewTasks(BasePermission):
 
 class BulkCloseSerializer(serializers.Serializer):
     tasks = serializers.ListField(
-        child=serializers.UUIDField(), min_length=1, max_length=BULK_CLOSE_MAX, help_text="The ids of the tasks."
+        child=UUIDTextField(), min_length=1, max_length=BULK_CLOSE_MAX, help_text="The ids of the tasks."
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    note = TextField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class CloseResultSerializer(serializers.Serializer):

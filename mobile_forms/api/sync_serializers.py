@@ -9,6 +9,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
+from geo.api.fields import TextField
 from inspections.api.contract import FINDING, INSPECTION, MAX_DEVICE, MAX_ITEMS, TASK_MOVE
 from inspections.api.serializers import (
     ClientUUIDField,
@@ -80,15 +81,6 @@ class SyncItemFieldExtension(OpenApiSerializerFieldExtension):
                 {"description": "Anything else: refused on its own, with the reason, in the results."},
             ]
         }
-
-
-class TextField(serializers.CharField):
-    """Text only: DRF's CharField also takes a number as its string, which the schema (a string) does not admit."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 class SyncRequestSerializer(serializers.Serializer):
