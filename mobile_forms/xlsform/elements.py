@@ -9,7 +9,20 @@ from mobile_forms.xlsform.languages import localized
 from mobile_forms.xlsform.workbook import FALSE_WORDS, TRUE_WORDS
 
 # Keys of an element the reader takes (or pyxform adds); anything else is a column it drops with a warning.
-TAKEN = {"type", "name", "label", "hint", "bind", "choices", "list_name", "itemset", "deduction", "parameters"}
+TAKEN = {
+    "type",
+    "name",
+    "label",
+    "hint",
+    "bind",
+    "choices",
+    "list_name",
+    "itemset",
+    "deduction",
+    "problem_type",
+    "severity",
+    "parameters",
+}
 TAKEN_PREFIXES = ("label:", "hint:", "constraint_message:", "required_message:", "$")
 DROPPED = {
     "control": "appearance",
@@ -162,4 +175,9 @@ def read_element(element: dict, default_language, left_out: set[str]) -> Verdict
         required_message=required_message,
         required_message_en=required_message_en,
     )
+    # Our own columns: the finding a failed item opens (checked with the version, against the problem types).
+    for key in ("problem_type", "severity"):
+        value = str(element.get(key) or "").strip()
+        if value:
+            verdict.question[key] = value
     return verdict

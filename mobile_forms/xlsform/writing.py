@@ -41,6 +41,8 @@ def write_xlsform(version) -> bytes:
             "constraint_message::zh",
             "constraint_message::en",
             "deduction",
+            "problem_type",
+            "severity",
         ]
     )
     starts = {item["questions"][0]: item for item in version.sections}
@@ -94,6 +96,8 @@ def write_xlsform(version) -> bytes:
                 limits.get("message", ""),
                 limits.get("message_en", ""),
                 item["deduction"],
+                item.get("problem_type", ""),
+                item.get("severity", ""),
             ]
         )
         if item["name"] in ends:
