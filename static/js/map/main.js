@@ -215,7 +215,8 @@ async function init() {
     optional(config.urls.problemTypes),
   ]);
   layers = layerList;
-  const preferred = state.layer || (layers.some((layer) => layer.name === "tasks") ? "tasks" : "");
+  // Without a layer in the URL: the tasks, else the findings (the boundaries are drawn anyway).
+  const preferred = state.layer || ["tasks", "findings"].find((name) => layers.some((layer) => layer.name === name)) || "";
   chooseLayer(preferred);
   layerChoice();
   const tasks = layers.find((layer) => layer.name === "tasks");
