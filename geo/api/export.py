@@ -11,14 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from geo.api.filters import parse_bbox
-from geo.api.layers import filter_parameters, other_layers_filter_errors
-from geo.layers import LayerFilterError, LayerNotFound, all_layers, get_layer
+from geo.api.layers import filter_parameters, layer_rows, open_layer
+from geo.layers import all_layers
 from geo.layers.export import FILE_WRITERS, FORMATS, STREAMS
 
 
@@ -81,13 +81,8 @@ class LayerExportView(APIView):
         },
     )
     def get(self, request, layer):
-        try:
-            found = get_layer(layer)
-        except LayerNotFound:
-            raise NotFound(_("There is no map layer named “%(name)s”.") % {"name": layer}) from None
-        if not found.visible(request.user):
-            raise PermissionDenied(_("Your role cannot open the map layer “%(layer)s”.") % {"layer": found.label})
-        errors = other_layers_filter_errors(found, request.query_params)
+        found = open_layer(request, layer)
+        errors = {}
         format_name = request.query_params.get("format") or "gpkg"
         if format_name not in FORMATS:
             errors["format"] = [
@@ -100,12 +95,7 @@ class LayerExportView(APIView):
                 bbox = parse_bbox(value)
             except ValidationError as error:
                 errors.update(error.detail)
-        try:
-            rows = found.queryset(request.user, request.query_params)
-        except LayerFilterError as error:
-            errors = {**error.errors, **errors}
-        if errors:
-            raise ValidationError(errors)
+        rows = layer_rows(request, found, errors)
         if bbox is not None:
             rows = rows.filter(**{f"{found.geometry}__intersects": bbox})
         spec = FORMATS[format_name]

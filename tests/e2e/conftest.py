@@ -41,13 +41,13 @@ def browser():
 LANDSCAPE = {"width": 1280, "height": 800}
 
 
-def tablet_page(browser, live_server):
-    """A 10" tablet in landscape: touch, Chinese, location allowed. Service workers need a secure context, and
-    `localhost` is one where 127.0.0.1 may not be. For a module's `page` fixture: `yield from tablet_page(…)`, with
-    `transactional_db` among the fixture's arguments (see `page`)."""
+def tablet_page(browser, live_server, *, viewport=LANDSCAPE, locale="zh-CN"):
+    """A 10" tablet (in landscape unless told): touch, Chinese unless told, location allowed. Service workers need
+    a secure context, and `localhost` is one where 127.0.0.1 may not be. For a module's `page` fixture:
+    `yield from tablet_page(…)`, with `transactional_db` among the fixture's arguments (see `page`)."""
     context = browser.new_context(
-        viewport=LANDSCAPE,
-        locale="zh-CN",
+        viewport=viewport,
+        locale=locale,
         base_url=live_server.url.replace("127.0.0.1", "localhost"),
         has_touch=True,
         service_workers="allow",

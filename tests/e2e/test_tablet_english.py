@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from mobile_forms.services import xlsform_import
-from tests.e2e import geolocation
 from tests.e2e import test_tablet as tablet
+from tests.e2e.conftest import tablet_page
 from tests.e2e.test_tablet import PORTRAIT, open_app, stand_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,19 +21,7 @@ field_day = tablet.field_day  # the demo, the problem catalogue, the demo checkl
 
 @pytest.fixture
 def page(browser, live_server, transactional_db):
-    context = browser.new_context(
-        viewport=PORTRAIT,
-        locale="en-GB",
-        base_url=live_server.url.replace("127.0.0.1", "localhost"),
-        has_touch=True,
-        service_workers="allow",
-    )
-    geolocation.install(context, latitude=39.852, longitude=116.222)
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    page.on("console", lambda message: message.type == "error" and print("browser console:", message.text))
-    yield page
-    context.close()
+    yield from tablet_page(browser, live_server, viewport=PORTRAIT, locale="en-GB")
 
 
 def counted_form() -> bytes:
