@@ -9,6 +9,14 @@ from geo.api.filters import IdFilter, IdFilterSet
 from geo.models import Jurisdiction
 
 
+def within_jurisdiction(queryset, jurisdiction_id: int, prefix: str = ""):
+    """The rows in that jurisdiction or below it (reached through ``prefix``); none for an id that names nothing."""
+    jurisdiction = Jurisdiction.objects.filter(pk=jurisdiction_id).only("code").first()
+    if jurisdiction is None:
+        return queryset.none()
+    return queryset.filter(jurisdiction.subtree_q(prefix))
+
+
 class LayerFilterSet(IdFilterSet):
     """``start`` and ``end`` (dates, both inclusive, in the district's time zone) on ``time_field``, and
     ``community``: a jurisdiction's id, that jurisdiction and everything below it."""
@@ -27,10 +35,7 @@ class LayerFilterSet(IdFilterSet):
         return queryset.filter(**{f"{self.time_field}__date__lte": value})
 
     def filter_community(self, queryset, name, value):
-        jurisdiction = Jurisdiction.objects.filter(pk=value).only("code").first()
-        if jurisdiction is None:
-            return queryset.none()
-        return queryset.filter(jurisdiction.subtree_q(f"{self.jurisdiction_field}__"))
+        return within_jurisdiction(queryset, value, f"{self.jurisdiction_field}__")
 
     def is_valid(self):
         if not super().is_valid():

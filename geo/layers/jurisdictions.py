@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import can_view_map
 from geo.api.filters import IdFilter, IdFilterSet
+from geo.layers.filters import within_jurisdiction
 from geo.layers.registry import Layer, LegendEntry, register
 from geo.models import Jurisdiction, JurisdictionKind
 from geo.selectors import jurisdictions_for_user
@@ -30,8 +31,7 @@ class JurisdictionLayerFilter(IdFilterSet):
         fields = []
 
     def filter_community(self, queryset, name, value):
-        jurisdiction = Jurisdiction.objects.filter(pk=value).only("code").first()
-        return queryset.filter(jurisdiction.subtree_q()) if jurisdiction else queryset.none()
+        return within_jurisdiction(queryset, value)
 
 
 def jurisdiction_properties() -> dict:
