@@ -17,8 +17,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from geo.api.filters import parse_bbox
-from geo.api.layers import filter_parameters, layer_rows, open_layer
-from geo.layers import all_layers
+from geo.api.layers import filter_parameters, layer_parameter, layer_rows, open_layer
 from geo.layers.export import FILE_WRITERS, FORMATS, STREAMS
 
 
@@ -29,12 +28,7 @@ class LayerExportSchema(AutoSchema):
     def get_override_parameters(self):
         return [
             *super().get_override_parameters(),
-            OpenApiParameter(
-                "layer",
-                {"type": "string", "enum": [layer.name for layer in all_layers()]},
-                OpenApiParameter.PATH,
-                description="The layer's name (see /api/layers/).",
-            ),
+            layer_parameter(),
             OpenApiParameter(
                 "format",
                 {"type": "string", "enum": list(FORMATS), "default": "gpkg"},

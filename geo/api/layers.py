@@ -150,6 +150,16 @@ def filter_parameters() -> list[OpenApiParameter]:
     ]
 
 
+def layer_parameter(description: str = "The layer's name (see /api/layers/).") -> OpenApiParameter:
+    """The ``layer`` path parameter: the names the registry holds, read when the schema is made."""
+    return OpenApiParameter(
+        "layer",
+        {"type": "string", "enum": [layer.name for layer in all_layers()]},
+        OpenApiParameter.PATH,
+        description=description,
+    )
+
+
 class LayerGeoJSONSchema(AutoSchema):
     """The layer names and their filters come from the registry, filled at start-up: read when the schema is made."""
 
@@ -159,12 +169,7 @@ class LayerGeoJSONSchema(AutoSchema):
     def get_override_parameters(self):
         return [
             *super().get_override_parameters(),
-            OpenApiParameter(
-                "layer",
-                {"type": "string", "enum": [layer.name for layer in all_layers()]},
-                OpenApiParameter.PATH,
-                description="The layer's name (see /api/layers/).",
-            ),
+            layer_parameter(),
             OpenApiParameter(
                 "bbox",
                 str,

@@ -10,8 +10,8 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from geo.api.layers import filter_parameters, layer_rows, open_layer
-from geo.layers import LayerFilterError, all_layers
+from geo.api.layers import filter_parameters, layer_parameter, layer_rows, open_layer
+from geo.layers import LayerFilterError
 from geo.layers.tile_cache import cached_tile, max_age
 from geo.layers.tiles import MAX_ZOOM, MEDIA_TYPE, parse_tile
 
@@ -37,11 +37,7 @@ class TileSchema(AutoSchema):
 
         return [
             *super().get_override_parameters(),
-            path(
-                "layer",
-                {"type": "string", "enum": [layer.name for layer in all_layers()]},
-                "The layer's name (see /api/layers/); also the name of the one MVT layer inside the tile.",
-            ),
+            layer_parameter("The layer's name (see /api/layers/); also the name of the one MVT layer inside the tile."),
             path("z", {"type": "integer", "minimum": 0, "maximum": MAX_ZOOM}, "Zoom level."),
             path("x", {"type": "integer", "minimum": 0}, "Column, 0 to 2^z − 1, west to east (XYZ scheme)."),
             path("y", {"type": "integer", "minimum": 0}, "Row, 0 to 2^z − 1, north to south (XYZ scheme)."),
