@@ -8,7 +8,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from inspections.api.rankings import MAX_LIST, RankRowSerializer
+from inspections.api.rankings import RankRowSerializer, red_black_field
 from inspections.permissions import can_view_dashboard
 from inspections.reporting import dashboard
 from inspections.reporting.dashboard import RED_BLACK_N, dashboard_filter, dashboard_for_user
@@ -41,18 +41,7 @@ class DashboardQuerySerializer(serializers.Serializer):
         help_text="Problem type code. Does not apply to the rankings (scores come from the checklists' deductions, "
         "not from findings): `rankings.not_applied` lists it when given.",
     )
-    n = serializers.IntegerField(
-        required=False,
-        default=RED_BLACK_N,
-        min_value=0,
-        max_value=MAX_LIST,
-        help_text=f"How many groups the red and black lists name (default {RED_BLACK_N}, at most {MAX_LIST}).",
-        error_messages={
-            "invalid": gettext_lazy("n is a whole number."),
-            "min_value": gettext_lazy("n cannot be negative."),
-            "max_value": gettext_lazy("The red and black lists name at most {max_value} groups."),
-        },
-    )
+    n = red_black_field()
 
 
 class KpiSerializer(serializers.Serializer):

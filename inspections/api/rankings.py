@@ -15,12 +15,30 @@ from geo.selectors import hotspots_for_user, jurisdictions_for_user, units_for_u
 from inspections.models import Phase
 from inspections.permissions import can_view_scores
 from inspections.reporting import rankings, scores
+from inspections.reporting.dashboard import RED_BLACK_N
 from inspections.reporting.rankings import SCORE_DECIMALS, previous_phase, ranking, red_and_black
 from inspections.reporting.scores import CommunityIndex, hotspot_scores
 
 MAX_LIST = 50
 REFUSED = gettext_lazy("Scores and rankings are for managers and administrators.")
 LEVEL_CHOICES = [("community", gettext_lazy("Community")), ("unit", gettext_lazy("Unit"))]
+
+
+def red_black_field() -> serializers.IntegerField:
+    """``n``: how many groups the red and black lists name (the rankings' and the dashboard's query)."""
+    return serializers.IntegerField(
+        required=False,
+        default=RED_BLACK_N,
+        min_value=0,
+        max_value=MAX_LIST,
+        help_text=f"How many groups the red and black lists name (红榜 / 黑榜; default {RED_BLACK_N}, "
+        f"at most {MAX_LIST}).",
+        error_messages={
+            "invalid": gettext_lazy("n is a whole number."),
+            "min_value": gettext_lazy("n cannot be negative."),
+            "max_value": gettext_lazy("The red and black lists name at most {max_value} groups."),
+        },
+    )
 
 
 class PhaseField(serializers.PrimaryKeyRelatedField):
@@ -58,18 +76,7 @@ class RankingQuerySerializer(serializers.Serializer):
             "invalid_choice": gettext_lazy("Rank by “community” or “unit”, not “{input}”."),
         },
     )
-    n = serializers.IntegerField(
-        required=False,
-        default=3,
-        min_value=0,
-        max_value=MAX_LIST,
-        help_text=f"How many groups the red and black lists name (红榜 / 黑榜; default 3, at most {MAX_LIST}).",
-        error_messages={
-            "invalid": gettext_lazy("n is a whole number."),
-            "min_value": gettext_lazy("n cannot be negative."),
-            "max_value": gettext_lazy("The red and black lists name at most {max_value} groups."),
-        },
-    )
+    n = red_black_field()
 
 
 class RankRowSerializer(serializers.Serializer):
