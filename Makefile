@@ -81,10 +81,12 @@ run: demo
 
 # ---------------------------------------------------------------- test
 postgis: system-test
-	@if ! pg_isready -q -h 127.0.0.1 -p 5432; then \
+	@# A busy server can miss one pg_isready while its cluster runs ("already running" then exits 2): wait instead.
+	@if ! pg_isready -q -t 10 -h 127.0.0.1 -p 5432; then \
 	  echo "Starting the local PostgreSQL cluster"; \
-	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort -V | tail -n 1) main start; \
-	  for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort -V | tail -n 1) main start || true; \
+	  for i in $$(seq 1 60); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; \
+	  pg_isready -h 127.0.0.1 -p 5432; \
 	fi
 	@psql -q -h 127.0.0.1 -U postgres -d template1 -c "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
 
