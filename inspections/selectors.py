@@ -110,4 +110,4 @@ def public_reports() -> QuerySet:
     """Citizens' reports (Open311), which anybody may read: what the public answers show, nothing personal."""
     from inspections.models import PublicReport
 
-    return PublicReport.objects.select_related("finding__problem_type", "finding__task__unit")
+    return PublicReport.objects.select_related("finding__problem_type", "finding__task__unit", "hotspot")

@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from geo.models import Jurisdiction
+from geo.gazetteer import AddressNotPlaced, hotspot_for_address, hotspot_for_address_id
+from geo.models import Hotspot, Jurisdiction
 from inspections.errors import Unavailable
-from inspections.evidence.inspections import FindingInput, InspectionInput, inspection_submit
+from inspections.evidence.inspections import FindingInput, InspectionInput, hotspot_anchor, inspection_submit
 from inspections.evidence.photos import Upload, photo_upload
 from inspections.models import Phase, PhotoRole, ProblemType, PublicReport, ReportingClient
 
@@ -90,6 +91,7 @@ class ReportInput:
     description: str = ""
     severity: str = ""
     address_string: str = ""
+    address_id: str = ""
     media_url: str = ""
     photo: File | None = None
     attributes: dict = field(default_factory=dict)
@@ -114,6 +116,24 @@ def _stored(client: ReportingClient, data: ReportInput) -> PublicReport | None:
     return PublicReport.objects.filter(client=client, client_key=data.client_key).select_related("finding").first()
 
 
+def _placed(client: ReportingClient, data: ReportInput) -> tuple[Point, Hotspot | None]:
+    """Where the report is: its lat and long; else the hotspot its address_id or address names, inside the
+    client's jurisdiction (``geo.gazetteer``)."""
+    if data.location is not None:
+        return data.location, None
+    root = client.account.jurisdiction
+    try:
+        if data.address_id:
+            hotspot = hotspot_for_address_id(data.address_id, root=root)
+        elif data.address_string:
+            hotspot = hotspot_for_address(data.address_string, root=root)
+        else:
+            raise AddressNotPlaced(_("Send where the problem is: lat and long, an address_string or an address_id."))
+    except AddressNotPlaced as refused:
+        raise ValidationError({"location": str(refused)}) from None
+    return hotspot_anchor(hotspot), hotspot
+
+
 def public_report_submit(
     *, client: ReportingClient, data: ReportInput, now: datetime | None = None
 ) -> tuple[PublicReport, bool]:
@@ -122,10 +142,7 @@ def public_report_submit(
     existing = _stored(client, data)
     if existing is not None:
         return existing, False
-    if data.location is None:
-        raise ValidationError(
-            {"location": _("Send the place as lat and long: an address alone cannot be placed on the map here.")}
-        )
+    location, hotspot = _placed(client, data)
     if not data.problem_type.active:
         raise ValidationError({"service_code": _("This kind of problem is no longer taken.")})
     now = now or timezone.now()
@@ -138,15 +155,16 @@ def public_report_submit(
         problem_type=data.problem_type,
         severity=data.severity,
         description=data.description,
-        location=data.location,
+        location=location,
     )
     inspection_input = InspectionInput(
-        id=inspection_id, phase=phase, started_at=now, location=data.location, findings=[finding_input]
+        id=inspection_id, phase=phase, started_at=now, location=location, findings=[finding_input]
     )
     report = PublicReport(
         client=client,
         client_key=data.client_key,
         address_string=data.address_string,
+        hotspot=hotspot,
         media_url=data.media_url,
         attributes=data.attributes,
         reporter_name=data.reporter_name,

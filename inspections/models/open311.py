@@ -57,6 +57,15 @@ class PublicReport(models.Model):
         help_text=_("The key the client sent with the report (Idempotency-Key), so that a replay is stored once."),
     )
     address_string = models.CharField(_("address"), max_length=255, blank=True)
+    hotspot = models.ForeignKey(
+        "geo.Hotspot",
+        verbose_name=_("place named"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="public_reports",
+        help_text=_("The hotspot the report's address or address_id named, when it came without lat and long."),
+    )
     media_url = models.URLField(_("media URL"), max_length=1000, blank=True)
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     reporter_name = models.CharField(_("reporter's name"), max_length=200, blank=True)

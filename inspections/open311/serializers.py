@@ -142,7 +142,8 @@ class Open311RequestSerializer(serializers.Serializer):
         return serializers.DateTimeField().to_representation(task.due_at)
 
     def get_address_id(self, report: PublicReport) -> str:
-        return ""
+        hotspot = report.hotspot
+        return "" if hotspot is None else hotspot.external_id or str(hotspot.pk)
 
     def get_zipcode(self, report: PublicReport) -> str:
         return ""
@@ -265,8 +266,18 @@ class Open311RequestInputSerializer(serializers.Serializer):
     )
     lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
     long = serializers.FloatField(required=False, min_value=-180, max_value=180)
-    address_string = serializers.CharField(required=False, allow_blank=True, max_length=255)
-    address_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    address_string = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=255,
+        help_text="Without lat/long: the address or name of one of the district's hotspots, which places the report.",
+    )
+    address_id = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="Without lat/long: a hotspot's external id (or id), which places the report.",
+    )
     email = serializers.EmailField(required=False, allow_blank=True, help_text="Kept for the managers, never shown.")
     device_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
     account_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
@@ -301,7 +312,9 @@ class Open311RequestInputSerializer(serializers.Serializer):
         if has_lat != has_long:
             raise serializers.ValidationError({"lat/long": _("Send both lat and long, or neither.")})
         if not has_lat and not attrs.get("address_string") and not attrs.get("address_id"):
-            raise serializers.ValidationError({"lat/long": _("Send where the problem is: lat and long.")})
+            raise serializers.ValidationError(
+                {"lat/long": _("Send where the problem is: lat and long, an address_string or an address_id.")}
+            )
         return attrs
 
     def location(self) -> Point | None:

@@ -239,6 +239,7 @@ class RequestListView(Open311View):
                 description=data.get("description", ""),
                 severity=data.get("attribute", {}).get(SEVERITY, ""),
                 address_string=data.get("address_string", ""),
+                address_id=data.get("address_id", ""),
                 media_url=data.get("media_url", ""),
                 photo=data.get("media"),
                 attributes=data.get("attribute", {}),

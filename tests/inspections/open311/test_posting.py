@@ -3,9 +3,11 @@
 import io
 
 import pytest
+from django.contrib.gis.geos import GEOSGeometry
 from django.test import override_settings
 
 from inspections.models import Finding, Inspection, Photo, PublicReport
+from tests.factories import HotspotFactory
 from tests.inspections.conftest import photo_bytes
 from tests.inspections.open311.conftest import WEST
 
@@ -65,9 +67,58 @@ def test_bad_input_answers_400_naming_the_parameter(open311, reporting, phase, f
     refused(open311.post(URL, body(key, **fields)), 400, named)
 
 
-def test_an_address_alone_cannot_be_placed(open311, reporting, phase):
+@pytest.fixture
+def gate(world):
+    return HotspotFactory(
+        name="东街摊点北口",
+        address="宛平城南街1号",
+        external_id="WP-0001",
+        geometry=GEOSGeometry("SRID=4326;POLYGON((116.231 39.845,116.232 39.845,116.232 39.846,116.231 39.845))"),
+    )
+
+
+@pytest.mark.parametrize("place", [{"address_string": "宛平城南街 1 号门口"}, {"address_id": "WP-0001"}])
+def test_an_address_or_address_id_of_a_hotspot_places_the_report(open311, reporting, phase, gate, place):
     _client, key = reporting
-    refused(open311.post(URL, body(key, lat="", long="", address_string="宛平城南街1号")), 400, "lat/long")
+    response = open311.post(URL, body(key, lat="", long="", **place))
+    assert response.status_code == 201, response.content
+    report = PublicReport.objects.get()
+    assert report.hotspot == gate
+    assert gate.geometry.intersects(report.finding.location)
+    assert report.finding.jurisdiction == gate.jurisdiction
+    shown = open311.get(f"/open311/v2/requests/{response.json()[0]['service_request_id']}.json").json()[0]
+    assert shown["address_id"] == "WP-0001"
+    assert (shown["lat"], shown["long"]) == (report.finding.location.y, report.finding.location.x)
+
+
+def test_lat_and_long_win_over_an_address(open311, reporting, phase, gate):
+    _client, key = reporting
+    response = open311.post(URL, body(key, address_string="宛平城南街1号"))
+    assert response.status_code == 201, response.content
+    report = PublicReport.objects.get()
+    assert report.hotspot is None and report.address_string == "宛平城南街1号"
+    assert (report.finding.location.x, report.finding.location.y) == (116.215, 39.845)
+
+
+@pytest.mark.parametrize(
+    "place, words",
+    [
+        ({"address_string": "火星路99号"}, ("lat/long", "火星路99号")),
+        ({"address_string": "南街"}, ("lat/long", "too short")),
+        ({"address_id": "WP-9999"}, ("lat/long", "WP-9999")),
+        ({}, ("lat/long", "address_string")),
+    ],
+)
+def test_an_address_no_hotspot_has_is_refused(open311, reporting, phase, gate, place, words):
+    _client, key = reporting
+    refused(open311.post(URL, body(key, lat="", long="", **place)), 400, *words)
+
+
+def test_a_hotspot_outside_the_clients_jurisdiction_does_not_place_it(open311, phase, gate, world):
+    from inspections.evidence.public_reports import reporting_client_create
+
+    _client, key = reporting_client_create(name="西社区热线", jurisdiction=world.west)
+    refused(open311.post(URL, body(key, lat="", long="", address_id="WP-0001")), 400, "WP-0001")
 
 
 def test_a_place_outside_the_district_is_refused(open311, reporting, phase):
