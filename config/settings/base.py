@@ -258,6 +258,9 @@ LAYER_GEOJSON_MAX_FEATURES = int(os.environ.get("LAYER_GEOJSON_MAX_FEATURES", "2
 # How long a browser may keep a vector tile (Cache-Control: private, max-age) and the server's cache holds it: a task
 # turns overdue without any write, so no tile is drawn from data older than this.
 LAYER_TILES_MAX_AGE = int(os.environ.get("LAYER_TILES_MAX_AGE", "60"))
+# The most features one vector tile carries (0: no limit). Without one, a tile over a dense district at a low zoom
+# can hold every finding: 159 MB for a million, and past PostgreSQL's 1 GB limit on one value for ten million.
+LAYER_TILE_MAX_FEATURES = int(os.environ.get("LAYER_TILE_MAX_FEATURES", "50000"))
 
 # Findings and photos.
 DUPLICATE_FINDING_RADIUS_M = float(os.environ.get("DUPLICATE_FINDING_RADIUS_M", "50"))

@@ -61,7 +61,9 @@ class LayerTileView(APIView):
         operation_id="layers_tile",
         responses={
             (200, MEDIA_TYPE): OpenApiResponse(
-                response={"type": "string", "format": "binary"}, description="The tile (empty: no feature)."
+                response={"type": "string", "format": "binary"},
+                description="The tile (empty: no feature), holding at most LAYER_TILE_MAX_FEATURES features "
+                "(default 50,000).",
             ),
             304: OpenApiResponse(description="Not modified: the tile named by If-None-Match is still current."),
             400: OpenApiResponse(description="A bad z, x, y or filter value: each message names its parameter."),

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import mapbox_vector_tile
 import numpy as np
 import shapely
+from django.conf import settings
 from django.contrib.gis.db.models.functions import AsWKB
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import EmptyResultSet
@@ -98,16 +99,20 @@ def _whole(value: str) -> int | None:
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 10 else None
 
 
-def render_tile(layer: Layer, rows: QuerySet, tile: Tile) -> bytes:
-    """The tile's bytes for ``rows`` (the caller's, already filtered) of ``layer``; empty when nothing is inside."""
+def render_tile(layer: Layer, rows: QuerySet, tile: Tile, *, limit: int | None = None) -> bytes:
+    """The tile's bytes for ``rows`` (the caller's, already filtered) of ``layer``; empty when nothing is inside.
+    At most ``limit`` features (default ``LAYER_TILE_MAX_FEATURES``; 0: no limit), any of those in the tile: past
+    it the map should be read as hexagons (the aggregates), not as points."""
+    limit = settings.LAYER_TILE_MAX_FEATURES if limit is None else limit
     west, south, east, north = tile.lonlat_bounds(BUFFER)
     box = Polygon.from_bbox((west, south, east, north))
     box.srid = 4326
     if features(connections[rows.db]).mvt:
         # The bounding boxes overlapping the tile's (the spatial index answers it alone): ST_AsMVTGeom clips each
         # geometry to the buffer and drops what falls outside, so the exact ST_Intersects test is work done twice.
-        return _postgis_tile(layer, rows.filter(**{f"{layer.geometry}__bboverlaps": box}).order_by(), tile)
-    return _portable_tile(layer, rows.filter(**{f"{layer.geometry}__intersects": box}).order_by(), tile)
+        return _postgis_tile(layer, rows.filter(**{f"{layer.geometry}__bboverlaps": box}).order_by(), tile, limit)
+    inside = rows.filter(**{f"{layer.geometry}__intersects": box}).order_by()
+    return _portable_tile(layer, inside[:limit] if limit else inside, tile)
 
 
 def _integer_pk(rows: QuerySet) -> bool:
@@ -128,8 +133,10 @@ def _postgis_value(column: str, field: models.Field) -> str:
     return column
 
 
-def postgis_statement(layer: Layer, rows: QuerySet, tile: Tile) -> tuple[str, tuple] | None:
-    """The one statement making the tile (None when the rows are known to be none)."""
+def postgis_statement(layer: Layer, rows: QuerySet, tile: Tile, limit: int = 0) -> tuple[str, tuple] | None:
+    """The one statement making the tile (None when the rows are known to be none), of at most ``limit`` features
+    (0: all). The limit sits beside ST_AsMVTGeom: below it, the planner would keep that subquery whole and compute
+    the clipped geometry twice per row (for the test of NULL and for the tile)."""
     columns = layer.columns()
     values = rows.values(**{ID: F("pk"), GEOMETRY: F(layer.geometry), **columns})
     try:
@@ -153,14 +160,15 @@ def postgis_statement(layer: Layer, rows: QuerySet, tile: Tile) -> tuple[str, tu
     name = "'" + layer.name.replace("'", "''") + "'"
     sql = (
         f"SELECT ST_AsMVT(mvt, {name}, {EXTENT}, 'mvt_geom'{id_column}) FROM ("
-        f"SELECT * FROM (SELECT {geometry} AS mvt_geom, {', '.join(selected)} FROM ({inner}) {ROW}) clipped "
+        f"SELECT * FROM (SELECT {geometry} AS mvt_geom, {', '.join(selected)} FROM ({inner}) {ROW}"
+        f"{f' LIMIT {int(limit)}' if limit else ''}) clipped "
         "WHERE mvt_geom IS NOT NULL) mvt"
     )
     return sql, tuple(params)
 
 
-def _postgis_tile(layer: Layer, rows: QuerySet, tile: Tile) -> bytes:
-    statement = postgis_statement(layer, rows, tile)
+def _postgis_tile(layer: Layer, rows: QuerySet, tile: Tile, limit: int) -> bytes:
+    statement = postgis_statement(layer, rows, tile, limit)
     if statement is None:
         return b""
     connection = connections[rows.db]

@@ -108,6 +108,21 @@ def test_a_tile_keeps_only_what_is_inside_it_and_its_filters(mapped):
     assert tile_features("tasks", manager, tile, "phase=999999") == []
 
 
+def test_a_tile_holds_at_most_the_feature_limit(mapped, settings):
+    manager = mapped.world.users.manager
+    tile = tile_of(*WEST_MAJOR, 12)
+    everything = {f["properties"]["id"] for f in tile_features("tasks", manager, tile)}
+    settings.LAYER_TILE_MAX_FEATURES = 3
+    capped = {f["properties"]["id"] for f in tile_features("tasks", manager, tile)}
+    assert len(everything) == 4 and len(capped) == 3 and capped < everything
+    settings.LAYER_TILE_MAX_FEATURES = 0  # no limit
+    assert {f["properties"]["id"] for f in tile_features("tasks", manager, tile)} == everything
+    layer = get_layer("tasks")
+    assert (
+        len(decode(render_tile(layer, layer.queryset(manager, QueryDict("")), tile, limit=1))["tasks"]["features"]) == 1
+    )
+
+
 def test_the_caller_sees_only_their_scope(mapped):
     users = mapped.world.users
     tile = tile_of(*WEST_MAJOR, 12)
