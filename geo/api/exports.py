@@ -14,9 +14,11 @@ from rest_framework import generics, serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from geo.api.export import FormatIsTheFile
+from geo.api.fields import TextField, TrueOrFalseField
 from geo.api.filters import parse_bbox
 from geo.api.layers import layer_parameter, layer_rows, open_layer
 from geo.exports.build import export_filename
@@ -28,34 +30,29 @@ from geo.layers.export import FORMATS
 from geo.models import ExportStatus, LayerExport
 
 ZIP = "application/zip"
+JSON = "application/json"
 
 
 class ExportRequestSerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=list(FORMATS), default="gpkg")
-    with_photos = serializers.BooleanField(
+    with_photos = TrueOrFalseField(
         default=False,
         help_text="A zip of the layer's file, the features' photos you may see and manifest.csv (findings and "
         "tasks only).",
     )
     filters = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField(allow_blank=True, max_length=100), max_length=50),
+        child=serializers.ListField(child=TextField(allow_blank=True, max_length=100), max_length=50),
         required=False,
         default=dict,
         help_text="The map's filters, as the GeoJSON endpoint takes them: each name with its values "
         '({"status": ["overdue"], "community": ["12"]}).',
     )
-    bbox = serializers.CharField(
+    bbox = TextField(
         required=False,
         allow_blank=True,
         max_length=120,
         help_text="min_lon,min_lat,max_lon,max_lat (WGS84): only features intersecting this box; empty: all.",
     )
-
-    def to_internal_value(self, data):
-        # A single filter value is taken as a list of one.
-        if isinstance(data, dict) and isinstance(data.get("filters"), dict):
-            data = {**data, "filters": {k: v if isinstance(v, list) else [v] for k, v in data["filters"].items()}}
-        return super().to_internal_value(data)
 
 
 class LayerExportSerializer(serializers.ModelSerializer):
@@ -107,6 +104,9 @@ class LayerExportRequestView(APIView):
     """Ask for an export of a layer in the background: the same layer, filters and bbox as the synchronous export
     (validated the same way: a 400 naming every bad value, before anything is stored), written for your scope when
     it runs. Poll the answer's `url` for its progress; its `download_url` appears once it is ready."""
+
+    # A JSON body only: the filters are an object of lists, which a form cannot say.
+    parser_classes = [parser for parser in api_settings.DEFAULT_PARSER_CLASSES if parser.media_type == JSON]
 
     @extend_schema(
         operation_id="layers_exports_create",

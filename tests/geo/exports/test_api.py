@@ -57,7 +57,7 @@ def stored_exports() -> list[Path]:
 
 def test_an_export_runs_to_ready_and_downloads(client_for, mapped, tmp_path):
     client = client_for(mapped.world.users.manager)
-    answer = ask(client, format="gpkg", filters={"community": str(mapped.world.east.pk), "status": ["overdue"]})
+    answer = ask(client, format="gpkg", filters={"community": [str(mapped.world.east.pk)], "status": ["overdue"]})
     assert answer.status_code == 202, answer.content
     job = answer.json()
     assert job["status"] == "ready" and job["progress"] == 100  # eager Celery: written before the answer
@@ -127,8 +127,10 @@ def test_the_moves_follow_the_table(world):
     ("layer", "body", "fields"),
     [
         ("tasks", {"format": "dwg"}, {"format"}),
-        ("tasks", {"filters": {"status": "lost", "community": "x"}}, {"status", "community"}),
-        ("tasks", {"filters": {"colour": "red"}}, {"filters"}),
+        ("tasks", {"filters": {"status": ["lost"], "community": ["x"]}}, {"status", "community"}),
+        ("tasks", {"filters": {"status": "open"}}, {"filters"}),
+        ("tasks", {"with_photos": 1}, {"with_photos"}),
+        ("tasks", {"filters": {"colour": ["red"]}}, {"filters"}),
         ("tasks", {"bbox": "116,39"}, {"bbox"}),
         ("hotspots", {"with_photos": True}, {"with_photos"}),
         ("jurisdictions", {"with_photos": True, "format": "csv"}, {"with_photos"}),
