@@ -49,10 +49,11 @@ export function exportPanel({ layers, active, filters, bbox }) {
     bar.value = job.progress;
     bar.hidden = !UNFINISHED.has(job.status);
     if (job.status === "failed") stateText.textContent = t("exportFailed", { error: job.error });
-    else if (job.photos_total !== null && job.rows_written === job.rows_total && job.with_photos)
-      stateText.textContent = t("exportPhotos", { status: job.status_label, written: job.photos_written, total: job.photos_total });
-    else
-      stateText.textContent = t("exportRows", { status: job.status_label, written: job.rows_written, total: job.rows_total ?? "…" });
+    else {
+      const rows = { status: job.status_label, written: job.rows_written, total: job.rows_total ?? "…" };
+      const photosDone = { written: job.photos_written, total: job.photos_total ?? "…" };
+      stateText.textContent = t("exportRows", rows) + (job.with_photos ? " · " + t("exportPhotos", photosDone) : "");
+    }
     link.hidden = !job.download_url;
     if (job.download_url) link.href = job.download_url;
   }
