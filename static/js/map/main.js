@@ -66,16 +66,15 @@ function bbox() {
   return map.getBounds().pad(0.25).toBBoxString();
 }
 
-// The export takes the view as it is (no margin), within the bounds the API accepts.
+// The export takes the view as it is (no margin), in WGS84 (a GCJ-02 basemap's view is shifted back), within the
+// bounds the API accepts.
 function viewBbox() {
   const bounds = map.getBounds();
+  const toWgs84 = ([lon, lat]) => (basemap.crs === "gcj02" ? gcoord.transform([lon, lat], gcoord.GCJ02, gcoord.WGS84) : [lon, lat]);
+  const [west, south] = toWgs84([bounds.getWest(), bounds.getSouth()]);
+  const [east, north] = toWgs84([bounds.getEast(), bounds.getNorth()]);
   const clamp = (value, limit) => Math.max(-limit, Math.min(limit, value)).toFixed(6);
-  return [
-    clamp(bounds.getWest(), 180),
-    clamp(bounds.getSouth(), 90),
-    clamp(bounds.getEast(), 180),
-    clamp(bounds.getNorth(), 90),
-  ].join(",");
+  return [clamp(west, 180), clamp(south, 90), clamp(east, 180), clamp(north, 90)].join(",");
 }
 
 const exporter = exportPanel({
