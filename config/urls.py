@@ -40,6 +40,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("map/", map_page, name="map"),
     path("places/", include("geo.web.urls")),
+    path("exports/", include("geo.web.exports")),
     path("inspections/", include("inspections.web.inspections.urls")),
     path("tasks/", include("inspections.web.tasks.urls")),
     path("rounds/", include("inspections.web.rounds.urls")),

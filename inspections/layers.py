@@ -32,6 +32,7 @@ from geo.layers.filters import LayerFilterSet
 from geo.layers.links import register_link
 from geo.models import Hotspot
 from geo.selectors import hotspots_for_user
+from inspections.layer_photos import FINDING_PHOTOS, TASK_PHOTOS
 from inspections.models import Finding, Inspection, Photo, PhotoRole, RoundStop, Severity, Task, TaskStatus
 from inspections.permissions import can_view_rounds, can_view_tasks
 from inspections.rectification.workflow import UNFINISHED, overdue_q
@@ -272,6 +273,7 @@ TASKS = Layer(
     visible=can_view_tasks,  # whom the task pages refuse (volunteers) get 403, not an empty layer
     figures=task_figures,
     rates=TASK_RATES,
+    photos=TASK_PHOTOS,
 )
 
 FINDINGS = Layer(
@@ -288,6 +290,7 @@ FINDINGS = Layer(
     weight=severity_weight,
     sources=("inspections.Finding", "inspections.Task", "inspections.ProblemType"),
     visible=can_view_map,
+    photos=FINDING_PHOTOS,
 )
 
 HOTSPOTS = Layer(

@@ -315,6 +315,10 @@ BRIEFING_MAP_MAX_POINTS = int(os.environ.get("BRIEFING_MAP_MAX_POINTS", "20000")
 BRIEFING_FONT_PATH = os.environ.get("BRIEFING_FONT_PATH", "")
 BRIEFING_LANGUAGE = os.environ.get("BRIEFING_LANGUAGE", LANGUAGE_CODE)
 
+# Layer exports written in the background (/exports/): their files (and the failed ones' records) are removed this
+# many days after they finish, by the hourly `geo.expire_exports` job or `manage.py expire_exports`, and on access.
+EXPORT_KEEP_DAYS = float(os.environ.get("EXPORT_KEEP_DAYS", "7"))
+
 # gis.W001: the warning about SpatiaLite/GDAL library lookups that does not apply to Debian's packages.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 

@@ -17,3 +17,13 @@ class UUIDTextField(serializers.UUIDField):
         if not isinstance(data, str):
             self.fail("invalid", value=data)
         return super().to_internal_value(data)
+
+
+class TrueOrFalseField(serializers.BooleanField):
+    """JSON's true or false: DRF's BooleanField also reads 0, 1 and "yes", which the schema (a boolean) does not
+    admit."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data

@@ -46,6 +46,7 @@ class LayerSerializer(serializers.Serializer):
     legend = LegendEntrySerializer(many=True)
     time_field = serializers.CharField(help_text="The date the date range and the time control filter on.")
     weighted = serializers.BooleanField(help_text="Whether the layer has a heatmap weight.")
+    photos = serializers.BooleanField(help_text="Whether its features have photos (an export may take them along).")
 
 
 class LayerListView(APIView):

@@ -1,5 +1,6 @@
 """Map layers: the registry (`registry`), and the outputs one definition feeds."""
 
+from geo.layers.photos import LayerPhoto, LayerPhotos
 from geo.layers.registry import (
     Layer,
     LayerFilterError,
@@ -17,6 +18,8 @@ __all__ = [
     "Layer",
     "LayerFilterError",
     "LayerNotFound",
+    "LayerPhoto",
+    "LayerPhotos",
     "LegendEntry",
     "all_layers",
     "filtered",

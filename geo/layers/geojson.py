@@ -69,8 +69,9 @@ def feature_query(layer: Layer, rows: QuerySet, *, limit: int, bbox: Polygon | N
     return FeatureQuery(f"SELECT {feature} FROM ({inner}) {ROW}", tuple(params), limit, values.db, dialect.prelude)
 
 
-def stream_collection(query: FeatureQuery) -> Iterator[bytes]:
-    """The FeatureCollection's bytes, chunk by chunk, ending with ``numberReturned`` and ``truncated``."""
+def stream_collection(query: FeatureQuery, progress: Callable[[int], None] | None = None) -> Iterator[bytes]:
+    """The FeatureCollection's bytes, chunk by chunk, ending with ``numberReturned`` and ``truncated``; ``progress``
+    is told the features sent so far after each chunk."""
     returned = 0
     truncated = False
     if not query.sql:
@@ -87,6 +88,8 @@ def stream_collection(query: FeatureQuery) -> Iterator[bytes]:
             separator = b"," if returned else b""
             yield separator + ",".join(row[0] for row in rows).encode()
             returned += len(rows)
+            if progress:
+                progress(returned)
     yield b'],"numberReturned":%d,"truncated":%s}' % (returned, b"true" if truncated else b"false")
 
 

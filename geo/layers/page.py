@@ -43,6 +43,7 @@ def page_config(request) -> dict:
             "geojson": _template("layer-geojson"),
             "aggregate": _template("layer-aggregate"),
             "tiles": TILES_TEMPLATE,
+            "exports": _template("layer-exports"),
             "jurisdictions": reverse("jurisdiction-list"),
             "units": reverse("unit-list"),
             **map_links(),

@@ -13,7 +13,8 @@ registers ``hotspots``, ``findings`` and ``tasks``). A definition names
 - ``time_field``: the date the date range and the time control use; ``weight``: the heatmap weight;
 - ``sources``: the models whose writes change what the layer draws (the tile cache's invalidation);
 - ``figures``: what an aggregate cell counts besides its rows and their weight (a name → the condition the rows
-  counted meet, built per request), and ``rates``: shares of those counts (name, numerator, denominator).
+  counted meet, built per request), and ``rates``: shares of those counts (name, numerator, denominator);
+- ``photos``: how the photos of its features are read (``LayerPhotos``), for exports that take them along.
 """
 
 from collections.abc import Callable, Mapping
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from django.db.models import Expression, F, Q, QuerySet
 from django.utils.functional import Promise
 
+from geo.layers.photos import LayerPhotos
 from geo.layers.versions import watch
 
 
@@ -61,6 +63,8 @@ class Layer:
     # Shares of those counts: (name, numerator, denominator), each a figure's name or "count"; null when the
     # denominator is 0.
     rates: tuple[tuple[str, str, str], ...] = ()
+    # The photos of its features (findings and tasks have some): an export may take them along in a zip.
+    photos: LayerPhotos | None = None
 
     def queryset(self, user, params: Mapping | None = None) -> QuerySet:
         """The caller's rows, filtered by ``params`` (query parameters); a bad value raises django-filter's
@@ -92,6 +96,7 @@ class Layer:
             "legend": [entry.as_dict() for entry in self.legend],
             "time_field": self.time_field,
             "weighted": self.weight is not None,
+            "photos": self.photos is not None,
         }
 
 

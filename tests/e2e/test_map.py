@@ -204,3 +204,43 @@ def test_hexagons_and_community_choropleths_come_from_the_aggregates(page, tasks
     expect(page).to_have_url(re.compile(r"view=community&figure=overdue_share"))
     expect(page.locator(".leaflet-overlay-pane path.cell")).to_have_count(2)  # west and east
     expect(page.locator("[data-testid=legend] h3")).to_contain_text("超期占比")
+
+
+def test_an_export_from_the_map_takes_its_filters_and_downloads_with_photos(page, tasks, sign_in, screenshot):
+    import csv
+    import io
+    import json
+    import zipfile
+
+    open_map(page, sign_in, "manager_u", "?layer=tasks&status=submitted")
+    expect(features(page)).to_have_count(1)
+    panel = page.locator("[data-testid=map-export]")
+    expect(panel.locator("#export-layer")).to_have_value("tasks")
+    panel.locator("#export-format").select_option("geojson")
+    panel.locator("#export-photos").check()
+    panel.locator("#export-start").click()
+    expect(page.locator("body[data-export-status=ready]")).to_be_attached()
+    link = panel.locator("[data-testid=export-download]")
+    expect(link).to_be_visible()
+    expect(panel.locator("#export-state")).to_contain_text("1 / 1")
+    screenshot("map-export")
+    with page.expect_download() as download:
+        link.click()
+    archive = zipfile.ZipFile(download.value.path())
+    fixed = str(tasks["fixed"].pk)
+    collection = json.loads(archive.read("tasks.geojson"))
+    assert [feature["id"] for feature in collection["features"]] == [fixed]
+    manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
+    assert sorted(row["role"] for row in manifest) == ["after", "before"]
+    assert {row["feature_id"] for row in manifest} == {fixed}
+    assert all(archive.getinfo(row["path"]).file_size == int(row["size"]) for row in manifest)
+
+    # Hotspots have no photos: the box cannot be ticked for them.
+    panel.locator("#export-layer").select_option("hotspots")
+    expect(panel.locator("#export-photos")).to_be_disabled()
+
+    page.goto("/exports/")
+    row = page.locator("[data-testid=exports] tr[data-export]")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("已完成")
+    expect(row.locator("[data-testid=export-download]")).to_have_attribute("href", re.compile(r"/api/exports/\d+/file"))

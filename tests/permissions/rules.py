@@ -387,6 +387,28 @@ RULES: list[Rule] = [
         others_answered=True,
         variant="hotspots",
     ),
+    # Background exports: asked for by whoever may open the layer (for their own scope), then their own only.
+    Rule(
+        "POST",
+        "/api/layers/{layer}/exports/",
+        TASK_PEOPLE,
+        scoped=False,
+        url=lambda s: "/api/layers/tasks/exports/",
+        body=lambda s: {"format": "csv", "with_photos": True, "filters": {"status": ["open"]}},
+    ),
+    Rule("GET", "/api/exports/", SIGNED_IN, owners={"manager"}, listed=_pk("export"), others_answered=True),
+    Rule("GET", "/api/exports/{id}/", SIGNED_IN, owners={"manager"}, url=_at("/api/exports/{id}/", id="export")),
+    Rule(
+        "GET", "/api/exports/{id}/file", SIGNED_IN, owners={"manager"}, url=_at("/api/exports/{id}/file", id="export")
+    ),
+    Rule(
+        "GET",
+        "/exports/",
+        SIGNED_IN,
+        owners={"manager"},
+        listed=lambda s: f'data-export="{s.export.pk}"',
+        others_answered=True,
+    ),
     Rule(
         "GET",
         "/api/layers/{layer}.geojson",

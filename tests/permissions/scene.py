@@ -14,6 +14,9 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
+from geo.exports.services import export_request
+from geo.layers import get_layer
+from geo.models import LayerExport
 from inspections.evidence.inspections import InspectionInput, inspection_submit
 from inspections.evidence.public_reports import ReportInput, public_report_submit, reporting_client_create
 from inspections.models import (
@@ -144,6 +147,11 @@ def build_scene() -> SimpleNamespace:
         briefing = briefing_request(
             user=people["manager"], phase=phase, period=Period(today - dt.timedelta(days=6), today)
         )
+    # A's manager's export of the tasks with their photos, written (its file is there to download).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        export = export_request(
+            user=people["manager"], layer=get_layer("tasks"), format_name="csv", filters={}, with_photos=True
+        )
     # Today's round of A's inspector: the scene's hotspot (visited by the scored inspection) and one not visited.
     stop_left = HotspotFactory(name="西社区公交站", geometry=Point(116.212, 39.846, srid=4326))
     round_ = round_create(
@@ -186,6 +194,7 @@ def build_scene() -> SimpleNamespace:
         hotspot_type=ContentType.objects.get_for_model(hotspot).pk,
         checklist=version.checklist,
         briefing=Briefing.objects.get(pk=briefing.pk),
+        export=LayerExport.objects.get(pk=export.pk),
         reporting_client=reporting_client,
         open311_key=open311_key,
         public_report=public_report,

@@ -121,7 +121,7 @@ def write_xlsx(layer: Layer, rows: QuerySet, path: Path, progress: Progress = No
     book.save(path)
 
 
-def stream_csv(layer: Layer, rows: QuerySet) -> Iterator[bytes]:
+def stream_csv(layer: Layer, rows: QuerySet, progress: Progress = None) -> Iterator[bytes]:
     """id, the properties (by name: the file can be imported again) and the geometry as WKT; UTF-8 with a BOM so
     that Excel reads the Chinese."""
     names = list(layer.properties())
@@ -129,6 +129,7 @@ def stream_csv(layer: Layer, rows: QuerySet) -> Iterator[bytes]:
     writer = csv.writer(buffer)
     writer.writerow([ID, *names, "wkt"])
     yield ("\ufeff" + buffer.getvalue()).encode()
+    written = 0
     for batch in chunks(layer, rows):
         buffer.seek(0)
         buffer.truncate()
@@ -137,11 +138,14 @@ def stream_csv(layer: Layer, rows: QuerySet) -> Iterator[bytes]:
             values = [row[PROPERTY_PREFIX + name] for name in names]
             writer.writerow([row["pk"], *["" if v is None else v for v in values], geometry.wkt if geometry else ""])
         yield buffer.getvalue().encode()
+        written += len(batch)
+        if progress:
+            progress(written)
 
 
-def stream_geojson(layer: Layer, rows: QuerySet) -> Iterator[bytes]:
+def stream_geojson(layer: Layer, rows: QuerySet, progress: Progress = None) -> Iterator[bytes]:
     """The GeoJSON endpoint's own statement without its limit: the database writes each feature."""
-    return stream_collection(feature_query(layer, rows, limit=NO_LIMIT))
+    return stream_collection(feature_query(layer, rows, limit=NO_LIMIT), progress)
 
 
 FILE_WRITERS = {"gpkg": write_gpkg, "shp": write_shapefile_zip, "kml": write_kml, "xlsx": write_xlsx}
@@ -152,7 +156,7 @@ def export_file(layer: Layer, rows: QuerySet, format_name: str, path: Path, prog
     """Any format to a file at ``path`` (the streamed ones too: the command line writes them this way)."""
     if format_name in STREAMS:
         with open(path, "wb") as out:
-            for piece in STREAMS[format_name](layer, rows):
+            for piece in STREAMS[format_name](layer, rows, progress):
                 out.write(piece)
         return
     FILE_WRITERS[format_name](layer, rows, path, progress)

@@ -7,6 +7,7 @@ import { getJson } from "./api.js";
 import { basemapLayers, basemapSelect } from "./basemaps.js";
 import { boundaryLayers, drawBoundaries } from "./boundaries.js";
 import { cellsLayer, loadCells } from "./cells.js";
+import { exportPanel } from "./export.js";
 import { geojsonLayer, loadGeoJSON, tilesLayer } from "./features.js";
 import { fillOptions, onFilterChange, readFilters, setDates } from "./filters.js";
 import { coordsToLatLng, projector } from "./gcj.js";
@@ -64,6 +65,24 @@ function keepUrl() {
 function bbox() {
   return map.getBounds().pad(0.25).toBBoxString();
 }
+
+// The export takes the view as it is (no margin), in WGS84 (a GCJ-02 basemap's view is shifted back), within the
+// bounds the API accepts.
+function viewBbox() {
+  const bounds = map.getBounds();
+  const toWgs84 = ([lon, lat]) => (basemap.crs === "gcj02" ? gcoord.transform([lon, lat], gcoord.GCJ02, gcoord.WGS84) : [lon, lat]);
+  const [west, south] = toWgs84([bounds.getWest(), bounds.getSouth()]);
+  const [east, north] = toWgs84([bounds.getEast(), bounds.getNorth()]);
+  const clamp = (value, limit) => Math.max(-limit, Math.min(limit, value)).toFixed(6);
+  return [clamp(west, 180), clamp(south, 90), clamp(east, 180), clamp(north, 90)].join(",");
+}
+
+const exporter = exportPanel({
+  layers: () => layers,
+  active: () => active,
+  filters: () => state.filters,
+  bbox: viewBbox,
+});
 
 // Vector tiles are cut in WGS84: over a GCJ-02 basemap their pane moves by the shift at the view's centre.
 function shiftTilePane() {
@@ -178,7 +197,10 @@ function layerChoice() {
 
 viewForm.addEventListener("change", (event) => {
   const field = event.target.name;
-  if (field === "layer") chooseLayer(event.target.value);
+  if (field === "layer") {
+    chooseLayer(event.target.value);
+    exporter.choose(event.target.value);
+  }
   else if (field === "view" || field === "heat" || field === "figure") state[field] = event.target.value;
   else return;
   syncControls();
@@ -219,6 +241,7 @@ async function init() {
   const preferred = state.layer || ["tasks", "findings"].find((name) => layers.some((layer) => layer.name === name)) || "";
   chooseLayer(preferred);
   layerChoice();
+  exporter.fillLayers();
   const tasks = layers.find((layer) => layer.name === "tasks");
   viewForm.querySelectorAll("[data-needs]").forEach((option) => {
     option.disabled = !layers.some((layer) => layer.name === option.dataset.needs);

@@ -37,7 +37,7 @@ def test_the_layer_list_is_the_callers_layers_with_their_legends(client_for, wor
     body = client_for(world.users.manager).get("/api/layers/").json()
     assert [layer["name"] for layer in body] == ["jurisdictions", "tasks", "findings", "hotspots", "coverage"]
     tasks = body[1]
-    assert set(tasks) == {"name", "label", "description", "style", "legend", "time_field", "weighted"}
+    assert set(tasks) == {"name", "label", "description", "style", "legend", "time_field", "weighted", "photos"}
     assert tasks["style"] == "state" and tasks["time_field"] == "registered_at" and tasks["weighted"] is True
     overdue = tasks["legend"][0]
     assert overdue == {"value": "overdue", "label": "Overdue", "color": "#d7191c", "emphasis": True}
