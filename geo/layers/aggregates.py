@@ -37,6 +37,7 @@ GRID = "grid"
 CELL_KINDS = (cells.HEX, cells.SQUARE, COMMUNITY, GRID, cells.HEAT)
 LEVELS = {COMMUNITY: COMMUNITY_LEVEL, GRID: LEVEL_OF_KIND[JurisdictionKind.GRID]}
 RATE_DIGITS = 4
+KEY_BASE = 2**24  # a hexagon key: column · KEY_BASE + row; rows of cells of MIN_SIZE stay within ±2¹⁷ on Earth
 
 
 def aggregate(layer: Layer, user, params: Mapping) -> dict:
@@ -205,22 +206,30 @@ def _cell_rows(layer, rows, figures, cell: str, frame: cells.Frame, size: float)
             f"FROM ({inner}) layer_rows) binned GROUP BY cell_c, cell_r"
         )
         return _run(rows, sql, params)
-    # The nearest of the even columns' centres (3s·i, √3s·j) and the odd columns' (3s·i + 1.5s, √3s·j + √3s/2).
+    # The nearest of the even columns' centres (3s·i, √3s·j) and the odd columns' (3s·i + 1.5s, √3s·j + √3s/2),
+    # as one number (column · 2²⁴ + row) so that the comparison is made once per row, not once per grouped column.
+    # Each level is fenced: flattened, every use of a column would compute its expression again.
     w, h = _literal(3 * size), _literal(cells.SQRT3 * size)
     hw, hh = _literal(1.5 * size), _literal(cells.SQRT3 * size / 2)
+    da = f"(x - ia * {w}) * (x - ia * {w}) + (y - ja * {h}) * (y - ja * {h})"
+    db = f"(x - ib * {w} - {hw}) * (x - ib * {w} - {hw}) + (y - jb * {h} - {hh}) * (y - jb * {h} - {hh})"
     sql = (
-        f"SELECT cell_c, cell_r, {_sums(figures)} FROM ("
-        "SELECT CASE WHEN da <= db THEN 2 * ia ELSE 2 * ib + 1 END AS cell_c, "
-        f"CASE WHEN da <= db THEN ja ELSE jb END AS cell_r, agg_w{columns} FROM ("
-        f"SELECT (x - ia * {w}) * (x - ia * {w}) + (y - ja * {h}) * (y - ja * {h}) AS da, "
-        f"(x - ib * {w} - {hw}) * (x - ib * {w} - {hw}) + (y - jb * {h} - {hh}) * (y - jb * {h} - {hh}) AS db, "
-        f"ia, ja, ib, jb, agg_w{columns} FROM ("
+        f"SELECT cell_key, {_sums(figures)} FROM ("
+        f"SELECT CASE WHEN {da} <= {db} THEN 2 * ia * {KEY_BASE} + ja ELSE (2 * ib + 1) * {KEY_BASE} + jb END "
+        f"AS cell_key, agg_w{columns} FROM ("
         f"SELECT x, y, FLOOR(x / {w} + 0.5) AS ia, FLOOR(y / {h} + 0.5) AS ja, "
         f"FLOOR((x - {hw}) / {w} + 0.5) AS ib, FLOOR((y - {hh}) / {h} + 0.5) AS jb, agg_w{columns} FROM ("
         f"SELECT agg_x * {kx} AS x, agg_y * {ky} AS y, agg_w{columns} FROM ({inner}) layer_rows {fence}"
-        ") projected) lattices) distances) nearest GROUP BY cell_c, cell_r"
+        f") projected {fence}) lattices) keyed GROUP BY cell_key"
     )
-    return _run(rows, sql, params)
+    return [(*_cell_of(key), *sums) for key, *sums in _run(rows, sql, params)]
+
+
+def _cell_of(key: float) -> tuple[int, int]:
+    """(column, row) of a hexagon's key (column · KEY_BASE + row, the row smaller than half KEY_BASE)."""
+    key = int(key)
+    column = (key + KEY_BASE // 2) // KEY_BASE
+    return column, key - column * KEY_BASE
 
 
 # ---------------------------------------------------------------- the answers
