@@ -1,21 +1,26 @@
 """The COPY path for large hotspot files (PostGIS only): the same rows as the preview would make, re-import updates,
-a row outside the district refuses the whole file."""
+a row outside the district refuses the whole file; its in-memory placement is resolve_jurisdiction's."""
 
+from datetime import timedelta
+
+import numpy as np
 import pytest
 import shapely
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 
 from geo.io import ImportRefused
-from geo.io.bulk import bulk_import_hotspots
-from geo.models import Hotspot
+from geo.io.bulk import JurisdictionIndex, bulk_import_hotspots
+from geo.models import Hotspot, RiskLevel
+from geo.routing import resolve_jurisdiction
+from geo.validation import from_shapely
 from tests.geo.io.files import EAST, WEST, hotspots_frame, write, zipped_shapefile
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path is PostGIS's"),
-]
+pytestmark = pytest.mark.django_db
+copy_path = pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path is PostGIS's")
 
 
+@copy_path
 def test_bulk_import_places_and_updates(world, tmp_path):
     path = write(hotspots_frame(crs="EPSG:4548"), tmp_path, "gpkg")
     result = bulk_import_hotspots(path=path, category="farmers_market")
@@ -27,6 +32,7 @@ def test_bulk_import_places_and_updates(world, tmp_path):
     assert (again.created, again.updated) == (0, 2)
 
 
+@copy_path
 def test_bulk_import_is_all_or_nothing(world, tmp_path):
     rows = [
         {"external_id": "A", "name": "内", "geometry": EAST},
@@ -37,6 +43,96 @@ def test_bulk_import_is_all_or_nothing(world, tmp_path):
         bulk_import_hotspots(path=path, category="farmers_market")
     assert not Hotspot.objects.filter(external_id="A").exists()
     assert bulk_import_hotspots(path=path, category="farmers_market", skip_refused=True).created == 1
+
+
+@copy_path
+def test_bulk_import_stores_each_field(world, tmp_path):
+    clockwise = shapely.Polygon([(116.21, 39.845), (116.21, 39.846), (116.211, 39.846), (116.211, 39.845)])
+    rows = [
+        {"external_id": "F-1", "name": "西门市场", "address": "宛平路 1 号", "geometry": clockwise},
+        # Tab, newline and backslash travel as they are; no address; on the west–east border: the lower code.
+        {"external_id": None, "name": "a\tb\nc\\d", "address": None, "geometry": shapely.Point(116.22, 39.85)},
+        {
+            "external_id": "F-3",
+            "name": "网格内",
+            "address": "",
+            "geometry": shapely.Point(116.2005, 39.8405).buffer(1e-4),
+        },
+    ]
+    before = timezone.now()
+    result = bulk_import_hotspots(path=write(hotspots_frame(rows=rows), tmp_path, "gpkg"), category="farmers_market")
+    assert (result.created, result.updated, result.refused) == (3, 0, [])
+    market, border, cell = (Hotspot.objects.get(name=row["name"]) for row in rows)
+    assert (market.external_id, market.address, market.jurisdiction) == ("F-1", "宛平路 1 号", world.west)
+    assert (border.external_id, border.address, border.jurisdiction) == ("", "", world.west)
+    assert cell.jurisdiction == world.cell and cell.external_id == "F-3"
+    for hotspot in (market, border, cell):
+        assert hotspot.geometry.srid == 4326 and hotspot.category.code == "farmers_market"
+        assert (hotspot.risk_level, hotspot.active) == (RiskLevel.MEDIUM, True)
+        assert before <= hotspot.created_at == hotspot.updated_at <= timezone.now() + timedelta(seconds=1)
+    stored = shapely.from_wkb(bytes(market.geometry.wkb))
+    assert stored.exterior.is_ccw and stored.normalize().equals_exact(clockwise.normalize(), 1e-9)
+    assert border.geometry.equals(from_shapely(shapely.Point(116.22, 39.85)))
+
+
+@copy_path
+def test_bulk_import_drops_z(world, tmp_path):
+    rows = [
+        {
+            "external_id": "Z-1",
+            "name": "立体",
+            "geometry": shapely.Polygon([(x, y, 5.0) for x, y in WEST.buffer(1e-4).exterior.coords]),
+        }
+    ]
+    assert (
+        bulk_import_hotspots(path=write(hotspots_frame(rows=rows), tmp_path, "gpkg"), category="farmers_market").created
+        == 1
+    )
+    geometry = Hotspot.objects.get(external_id="Z-1").geometry
+    assert not geometry.hasz and geometry.srid == 4326
+
+
+@copy_path
+def test_bulk_import_in_batches(world, tmp_path, monkeypatch):
+    monkeypatch.setattr("geo.io.bulk.FIRST_BATCH", 1)
+    monkeypatch.setattr("geo.io.bulk.BATCH", 2)
+    rows = [{"external_id": f"B-{i}", "name": f"点 {i}", "geometry": WEST if i % 2 else EAST} for i in range(5)]
+    seen = []
+    result = bulk_import_hotspots(
+        path=write(hotspots_frame(rows=rows), tmp_path, "gpkg"),
+        category="farmers_market",
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert result.created == 5 and seen == [(1, 5), (3, 5), (5, 5)]
+    assert Hotspot.objects.get(external_id="B-3").jurisdiction == world.west
+    rows[4]["external_id"] = "B-1"  # a later batch repeats an id
+    with pytest.raises(ImportRefused, match="Row 5: its external id “B-1” is on an earlier row"):
+        bulk_import_hotspots(path=write(hotspots_frame(rows=rows), tmp_path, "gpkg"), category="farmers_market")
+    assert Hotspot.objects.get(external_id="B-4").name == "点 4"
+
+
+@copy_path
+def test_bulk_import_leaves_the_foreign_keys_deferred(world, tmp_path):
+    """It checks them batch by batch, then gives the caller's transaction back as it was."""
+    bulk_import_hotspots(path=write(hotspots_frame(), tmp_path, "gpkg"), category="farmers_market")
+    hotspot = Hotspot.objects.get(external_id="H-1")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE geo_hotspot SET jurisdiction_id = -1 WHERE id = %s", [hotspot.pk])  # not checked yet
+        transaction.set_rollback(True)
+
+
+def test_jurisdiction_index_is_resolve_jurisdiction_point_by_point(world):
+    rng = np.random.default_rng(11)
+    points = [
+        *shapely.points(np.column_stack([rng.uniform(116.195, 116.245, 300), rng.uniform(39.835, 39.865, 300)])),
+        *shapely.points(np.column_stack([116.2005 + rng.normal(0, 0.0005, 60), 39.8405 + rng.normal(0, 0.0005, 60)])),
+        # Shared borders and corners (the cell's too), and outside the district.
+        *shapely.points([(116.22, 39.85), (116.2, 39.84), (116.201, 39.841), (116.201, 39.8405), (116.5, 39.9)]),
+    ]
+    found = JurisdictionIndex("default").deepest(np.array(points + [shapely.Point(116.2005, 39.8405).buffer(1e-4)]))
+    expected = [getattr(resolve_jurisdiction(from_shapely(point)), "pk", -1) for point in points]
+    assert list(found[:-1]) == expected and found[-1] == world.cell.pk
+    assert {-1, world.west.pk, world.east.pk, world.cell.pk} <= set(expected)
 
 
 def shapely_point(point):
