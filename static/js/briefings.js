@@ -1,6 +1,7 @@
 // The briefings page: rows of briefings still waiting or being built ask the server for their progress every few
 // seconds and show their files once ready.
-const POLL_MS = 2000;
+import { pollRows } from "./progress-rows.js";
+
 const FINISHED = new Set(["done", "failed"]);
 
 function show(row, state) {
@@ -22,22 +23,4 @@ function show(row, state) {
   }
 }
 
-async function poll(row) {
-  try {
-    const answer = await fetch(row.dataset.progressUrl, { headers: { Accept: "application/json" } });
-    if (answer.ok) {
-      show(row, await answer.json());
-    }
-  } catch {
-    // offline for a moment: ask again on the next round
-  }
-  if (!FINISHED.has(row.dataset.status)) {
-    setTimeout(() => poll(row), POLL_MS);
-  }
-}
-
-for (const row of document.querySelectorAll("tr[data-briefing]")) {
-  if (!FINISHED.has(row.dataset.status)) {
-    setTimeout(() => poll(row), POLL_MS);
-  }
-}
+pollRows("tr[data-briefing]", (status) => !FINISHED.has(status), show);

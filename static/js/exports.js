@@ -1,6 +1,7 @@
 // The exports page: rows of exports still waiting or being written ask the API for their progress every few seconds
 // and show their download link once ready.
-const POLL_MS = 2000;
+import { pollRows } from "./progress-rows.js";
+
 const UNFINISHED = new Set(["queued", "running"]);
 const words = JSON.parse(document.getElementById("exports-text").textContent);
 
@@ -27,16 +28,4 @@ function show(row, job) {
   }
 }
 
-async function poll(row) {
-  try {
-    const answer = await fetch(row.dataset.progressUrl, { headers: { Accept: "application/json" } });
-    if (answer.ok) show(row, await answer.json());
-  } catch {
-    // offline for a moment: ask again on the next round
-  }
-  if (UNFINISHED.has(row.dataset.status)) setTimeout(() => poll(row), POLL_MS);
-}
-
-for (const row of document.querySelectorAll("tr[data-export]")) {
-  if (UNFINISHED.has(row.dataset.status)) setTimeout(() => poll(row), POLL_MS);
-}
+pollRows("tr[data-export]", (status) => UNFINISHED.has(status), show);
