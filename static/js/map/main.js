@@ -62,19 +62,25 @@ function keepUrl() {
   history.replaceState(null, "", location.pathname + writeSearch(state));
 }
 
-function bbox() {
-  return map.getBounds().pad(0.25).toBBoxString();
-}
-
-// The export takes the view as it is (no margin), in WGS84 (a GCJ-02 basemap's view is shifted back), within the
-// bounds the API accepts.
-function viewBbox() {
-  const bounds = map.getBounds();
+// A view's bounds as the API's "min_lon,min_lat,max_lon,max_lat": in WGS84 (a GCJ-02 basemap's view is shifted
+// back, or a street-level view would miss what lies within the shift of its edge) and within the bounds the API
+// accepts.
+function wgs84Bbox(bounds) {
   const toWgs84 = ([lon, lat]) => (basemap.crs === "gcj02" ? gcoord.transform([lon, lat], gcoord.GCJ02, gcoord.WGS84) : [lon, lat]);
   const [west, south] = toWgs84([bounds.getWest(), bounds.getSouth()]);
   const [east, north] = toWgs84([bounds.getEast(), bounds.getNorth()]);
   const clamp = (value, limit) => Math.max(-limit, Math.min(limit, value)).toFixed(6);
   return [clamp(west, 180), clamp(south, 90), clamp(east, 180), clamp(north, 90)].join(",");
+}
+
+// What the map loads: the view and a margin around it, so that a small pan needs no new request.
+function bbox() {
+  return wgs84Bbox(map.getBounds().pad(0.25));
+}
+
+// What the export takes: the view as it is.
+function viewBbox() {
+  return wgs84Bbox(map.getBounds());
 }
 
 const exporter = exportPanel({
