@@ -54,8 +54,10 @@ class Hotspot(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # No index of its own: a handful of categories each hold a large share of the hotspots, so no query is helped
+    # by one, while every bulk import paid for keeping it (see Meta.indexes for the sponsor).
     category = models.ForeignKey(
-        HotspotCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="hotspots"
+        HotspotCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="hotspots", db_index=False
     )
     geometry = models.GeometryField(_("location"), srid=4326, help_text=_("A point or an outline (polygon)."))
     jurisdiction = models.ForeignKey(
@@ -73,6 +75,7 @@ class Hotspot(models.Model):
         blank=True,
         related_name="sponsored_hotspots",
         help_text=_("The unit that answers for this hotspot (包保单位); findings on it are routed there."),
+        db_index=False,
     )
     risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.MEDIUM)
     active = models.BooleanField(_("active"), default=True)
@@ -93,6 +96,14 @@ class Hotspot(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["external_id"], condition=~models.Q(external_id=""), name="geo_hotspot_external_id_unique"
+            )
+        ]
+        # Only sponsored hotspots are looked up by their sponsor (a unit's scope): imported ones have none.
+        indexes = [
+            models.Index(
+                fields=["sponsoring_unit"],
+                condition=models.Q(sponsoring_unit__isnull=False),
+                name="geo_hotspot_sponsor_idx",
             )
         ]
 
