@@ -33,9 +33,13 @@ def keep_until(now: dt.datetime) -> dt.datetime:
     return now + dt.timedelta(days=settings.EXPORT_KEEP_DAYS)
 
 
+def export_extension(export: LayerExport) -> str:
+    """The downloaded file's extension: a zip when it carries photos, else the format's."""
+    return "zip" if export.with_photos else FORMATS[export.format].extension
+
+
 def export_filename(export: LayerExport) -> str:
-    extension = "zip" if export.with_photos else FORMATS[export.format].extension
-    return f"{export.layer}-{timezone.localtime(export.created_at):%Y%m%d-%H%M}-{export.pk}.{extension}"
+    return f"{export.layer}-{timezone.localtime(export.created_at):%Y%m%d-%H%M}-{export.pk}.{export_extension(export)}"
 
 
 def bbox_polygon(value: str) -> Polygon | None:

@@ -4,7 +4,7 @@ anything is stored); the record keeps them as given, and the export is scoped to
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_supported_language_variant
 
 from geo.exports.background import build_export
 from geo.layers import Layer
@@ -43,8 +43,7 @@ def export_request(
 
 
 def _supported(code: str | None) -> str:
-    code = (code or "").lower()
-    for known, _name in settings.LANGUAGES:
-        if code == known or code.split("-")[0] == known.split("-")[0]:
-            return known
-    return settings.LANGUAGE_CODE
+    try:
+        return get_supported_language_variant(code or "")
+    except LookupError:
+        return settings.LANGUAGE_CODE

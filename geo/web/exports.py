@@ -8,10 +8,10 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from geo.exports.build import export_extension
 from geo.exports.expiry import exports_expire
 from geo.exports.selectors import exports_for_user
 from geo.layers import LayerNotFound, get_layer
-from geo.layers.export import FORMATS
 
 PAGE_SIZE = 20
 
@@ -31,7 +31,7 @@ def export_list(request):
     page = Paginator(exports, PAGE_SIZE).get_page(request.GET.get("page"))
     for export in page.object_list:
         export.layer_label = _layer_label(export.layer)
-        export.extension = "zip" if export.with_photos else FORMATS[export.format].extension
+        export.extension = export_extension(export)
     keep_days = f"{settings.EXPORT_KEEP_DAYS:g}"
     return render(request, "geo/exports.html", {"page": page, "keep_days": keep_days})
 
