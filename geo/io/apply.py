@@ -5,10 +5,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from geo.io.errors import ImportRefused
+from geo.io.errors import ImportRefused, row_refused
 from geo.io.preview import CREATE, REFUSE, UPDATE, ImportPlan
 from geo.services import hotspot_save, jurisdiction_save, unit_save
 
@@ -55,10 +54,7 @@ def import_apply(
             try:
                 save(instance)
             except ValidationError as exc:
-                raise ImportRefused(
-                    _("Row %(row)d: %(reasons)s. Nothing was imported.")
-                    % {"row": row.number, "reasons": "; ".join(exc.messages)}
-                ) from None
+                raise row_refused(row.number, "; ".join(exc.messages)) from None
             if plan.target.name == "jurisdictions":
                 saved_codes[instance.code] = instance
             if progress is not None:

@@ -9,7 +9,7 @@ import shapely
 from django.db import connection, transaction
 from django.utils import timezone
 
-from geo.io import ImportRefused
+from geo.io import ImportRefused, import_preview
 from geo.io.bulk import JurisdictionIndex, bulk_import_hotspots
 from geo.models import Hotspot, RiskLevel
 from geo.routing import resolve_jurisdiction
@@ -119,6 +119,86 @@ def test_bulk_import_leaves_the_foreign_keys_deferred(world, tmp_path):
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE geo_hotspot SET jurisdiction_id = -1 WHERE id = %s", [hotspot.pk])  # not checked yet
         transaction.set_rollback(True)
+
+
+BOW_TIE = shapely.Polygon([(116.23, 39.845), (116.232, 39.847), (116.232, 39.845), (116.23, 39.847)])
+
+
+def _troubled_rows():
+    """Rows the preview refuses, each for its own reason, around two it takes."""
+    line = shapely.LineString([(116.21, 39.845), (116.211, 39.846)])
+    return [
+        {"external_id": "T-1", "name": "好", "address": "路 1 号", "geometry": WEST.buffer(1e-4)},
+        {"external_id": "T-2", "name": " ", "geometry": WEST},  # an empty name
+        {"external_id": "T-3", "name": "长" * 121, "geometry": WEST},
+        {"external_id": "T-4", "name": "址", "address": "路" * 201, "geometry": WEST},
+        {"external_id": "T" * 65, "name": "号", "geometry": WEST},
+        {"external_id": "T-6", "name": "线", "geometry": line},
+        {"external_id": "T-7", "name": "空", "geometry": None},
+        {"external_id": "T-8", "name": "外", "geometry": shapely.Point(117, 40)},
+        {"external_id": "T-9", "name": "一点", "geometry": shapely.MultiPoint([EAST])},  # taken as its point
+        {"external_id": "T-10", "name": "蝴蝶", "geometry": BOW_TIE},  # repaired: two triangles
+    ]
+
+
+@copy_path
+def test_bulk_import_refuses_what_the_preview_refuses(world, tmp_path):
+    path = write(hotspots_frame(rows=_troubled_rows()), tmp_path, "gpkg")
+    plan = import_preview(
+        path=path, name=path.name, target="hotspots", user=world.users.admin, defaults={"category": "farmers_market"}
+    )
+    expected = [(row.number, "; ".join(row.reasons)) for row in plan.of("refuse")]
+    assert [number for number, _reason in expected] == [2, 3, 4, 5, 6, 7, 8]
+    with pytest.raises(ImportRefused, match=r"^Row 2: name: This field cannot be blank\. Nothing was imported\.$"):
+        bulk_import_hotspots(path=path, category="farmers_market")
+    assert not Hotspot.objects.filter(external_id__startswith="T-").exists()
+    result = bulk_import_hotspots(path=path, category="farmers_market", skip_refused=True)
+    assert (result.created, result.updated) == (3, 0)
+    assert [number for number, _reason in result.refused] == [2, 3, 4, 5, 6, 7, 8]
+    assert (
+        result.repaired
+        == [(row.number, row.repaired) for row in plan.repairs]
+        == [(10, "Self-intersection[116.231 39.846]")]
+    )
+    butterfly = shapely.from_wkb(bytes(Hotspot.objects.get(external_id="T-10").geometry.wkb))
+    assert butterfly.geom_type == "MultiPolygon" and butterfly.area == pytest.approx(2e-6)
+    reasons = dict(result.refused)
+    assert reasons[3] == "name: Ensure this value has at most 120 characters (it has 121)."
+    assert reasons[4] == "address: Ensure this value has at most 200 characters (it has 201)."
+    assert reasons[5] == "external_id: Ensure this value has at most 64 characters (it has 65)."
+    assert reasons[6] == "a LineString cannot be imported here (expected: Point, Polygon, MultiPolygon)"
+    assert reasons[7] == "the feature has no geometry"
+    assert reasons[8] == "the location is outside every jurisdiction of the district"
+    for number, reason in expected[:-1]:  # the preview's own words, but for the place (its wording differs)
+        assert reasons[number] == reason
+    point = Hotspot.objects.get(external_id="T-9")
+    assert point.geometry.geom_type == "Point" and point.jurisdiction == world.east
+    assert Hotspot.objects.get(external_id="T-1").address == "路 1 号"
+
+
+@copy_path
+def test_bulk_import_names_a_repeated_id_even_when_skipping_refused_rows(world, tmp_path):
+    rows = _troubled_rows()[:3] + [{"external_id": "T-1", "name": "又", "geometry": EAST}]
+    path = write(hotspots_frame(rows=rows), tmp_path, "gpkg")
+    with pytest.raises(ImportRefused, match="Row 4: its external id “T-1” is on an earlier row"):
+        bulk_import_hotspots(path=path, category="farmers_market", skip_refused=True)
+    with pytest.raises(ImportRefused, match="Row 2: name: This field cannot be blank"):
+        bulk_import_hotspots(path=path, category="farmers_market")
+
+
+@copy_path
+def test_bulk_import_mixes_new_and_updated_rows_in_every_batch(world, tmp_path, monkeypatch):
+    """Updates wait in a spooled file (forced to disk here) and land after the new rows, in one transaction."""
+    monkeypatch.setattr("geo.io.bulk.FIRST_BATCH", 2)
+    monkeypatch.setattr("geo.io.bulk.BATCH", 3)
+    monkeypatch.setattr("geo.io.bulk.SPOOL_BYTES", 16)
+    first = [{"external_id": f"M-{i}", "name": f"旧 {i}", "geometry": WEST} for i in range(0, 10, 2)]
+    bulk_import_hotspots(path=write(hotspots_frame(rows=first), tmp_path, "gpkg"), category="farmers_market")
+    rows = [{"external_id": f"M-{i}", "name": f"新 {i}", "geometry": EAST} for i in range(10)]
+    result = bulk_import_hotspots(path=write(hotspots_frame(rows=rows), tmp_path, "gpkg"), category="farmers_market")
+    assert (result.created, result.updated, result.refused) == (5, 5, [])
+    stored = {h.external_id: (h.name, h.jurisdiction) for h in Hotspot.objects.filter(external_id__startswith="M-")}
+    assert stored == {f"M-{i}": (f"新 {i}", world.east) for i in range(10)}
 
 
 def test_jurisdiction_index_is_resolve_jurisdiction_point_by_point(world):

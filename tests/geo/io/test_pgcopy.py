@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta, timezone
 
+import numpy as np
 import pytest
 import shapely
 from django.db import connection
@@ -46,3 +47,16 @@ def test_fields_read_back():
     ):
         assert (name2, number2, flag2, moment2) == (name, number, flag, moment)
         assert (srid, wkb and bytes(wkb)) == ((4326, geometry) if geometry else (None, None))
+
+
+def test_rows_column_by_column_are_the_fields_row_by_row():
+    names = ["宛平", "", "a\tb"]
+    numbers = np.array([1, -2, 2**62], dtype=np.int64)
+    shapes = [shapely.to_wkb(shapely.Point(1, 2)), shapely.to_wkb(shapely.box(0, 0, 1, 1)), b""]
+    constant = pgcopy.boolean(True)
+    expected = b"".join(
+        pgcopy.row_start(4) + pgcopy.text(name) + pgcopy.int8(int(number)) + pgcopy.data(shape) + constant
+        for name, number, shape in zip(names, numbers, shapes, strict=True)
+    )
+    assert pgcopy.rows([name.encode() for name in names], numbers, shapes, constant) == expected
+    assert pgcopy.rows([], np.array([], dtype=np.int64), constant) == b""
