@@ -1,9 +1,10 @@
 """The bulk path for very large hotspot files on PostGIS (hundreds of thousands of features): the file read in
 batches straight from GDAL (WKB and columns, no per-row objects), reprojected and repaired with shapely's
 vectorised functions, placed in the tree in memory, encoded column by column as binary COPY rows, and streamed: new
-hotspots in one COPY straight into geo_hotspot, those whose external id exists spooled aside, then COPY-ed into a
-staging table and applied by one UPDATE. The next batch is prepared in a thread while the server takes this one. One
-transaction: all or nothing. Memory stays at two batches (and the table's external ids).
+hotspots COPY-ed straight into geo_hotspot batch by batch, those whose external id exists spooled aside (on disk past
+SPOOL_BYTES), then COPY-ed into a staging table and applied by one UPDATE. The next batch is prepared in a thread
+while the server takes this one. One transaction: all or nothing. Memory stays at two batches (and the table's
+external ids).
 
 Most of the time is the server's work for the live table: its GiST and b-tree indexes and its foreign-key checks,
 row by row (benchmarks/README.md, import_gpkg_200k, measures it on its own).
