@@ -137,7 +137,10 @@ class _Rows:
         reasons = self._shape_reasons(read, shapes, usable)
         jurisdictions = self.places.deepest(shapes)
         for index in np.flatnonzero(jurisdictions < 0).tolist():
-            reasons.setdefault(index, _("the location is outside every jurisdiction of the district"))
+            if index not in reasons:  # the preview's reason first (coordinates out of range, not numbers)
+                reasons[index] = _problem(read[index]) or _(
+                    "the location is outside every jurisdiction of the district"
+                )
         for name, column in texts.items():
             reasons.update(self._text_reasons(name, column, reasons))
         new, changed, ids = [], [], []
@@ -218,6 +221,15 @@ class _Rows:
     def _numbered(start: int, reasons: dict[int, str]) -> list[tuple[int, str]]:
         """(row number, reason), in the file's order."""
         return [(start + index + 1, reasons[index]) for index in sorted(reasons)]
+
+
+def _problem(shape) -> str:
+    """What the preview finds wrong with the shape ("" for nothing)."""
+    try:
+        clean_shape(shape, allowed=HOTSPOTS.allowed)
+    except RowProblem as exc:
+        return str(exc)
+    return ""
 
 
 def _texts(column, count: int) -> list[str]:

@@ -138,6 +138,7 @@ def _troubled_rows():
         {"external_id": "T-8", "name": "外", "geometry": shapely.Point(117, 40)},
         {"external_id": "T-9", "name": "一点", "geometry": shapely.MultiPoint([EAST])},  # taken as its point
         {"external_id": "T-10", "name": "蝴蝶", "geometry": BOW_TIE},  # repaired: two triangles
+        {"external_id": "T-11", "name": "远", "geometry": shapely.Point(500, 40)},
     ]
 
 
@@ -148,13 +149,13 @@ def test_bulk_import_refuses_what_the_preview_refuses(world, tmp_path):
         path=path, name=path.name, target="hotspots", user=world.users.admin, defaults={"category": "farmers_market"}
     )
     expected = [(row.number, "; ".join(row.reasons)) for row in plan.of("refuse")]
-    assert [number for number, _reason in expected] == [2, 3, 4, 5, 6, 7, 8]
+    assert [number for number, _reason in expected] == [2, 3, 4, 5, 6, 7, 8, 11]
     with pytest.raises(ImportRefused, match=r"^Row 2: name: This field cannot be blank\. Nothing was imported\.$"):
         bulk_import_hotspots(path=path, category="farmers_market")
     assert not Hotspot.objects.filter(external_id__startswith="T-").exists()
     result = bulk_import_hotspots(path=path, category="farmers_market", skip_refused=True)
     assert (result.created, result.updated) == (3, 0)
-    assert [number for number, _reason in result.refused] == [2, 3, 4, 5, 6, 7, 8]
+    assert [number for number, _reason in result.refused] == [2, 3, 4, 5, 6, 7, 8, 11]
     assert (
         result.repaired
         == [(row.number, row.repaired) for row in plan.repairs]
@@ -169,8 +170,10 @@ def test_bulk_import_refuses_what_the_preview_refuses(world, tmp_path):
     assert reasons[6] == "a LineString cannot be imported here (expected: Point, Polygon, MultiPolygon)"
     assert reasons[7] == "the feature has no geometry"
     assert reasons[8] == "the location is outside every jurisdiction of the district"
-    for number, reason in expected[:-1]:  # the preview's own words, but for the place (its wording differs)
-        assert reasons[number] == reason
+    assert reasons[11] == "the coordinates (500.000000, 40.000000) are outside longitude −180…180, latitude −90…90"
+    for number, reason in expected:  # the preview's own words, but for the place (its wording differs)
+        if number != 8:
+            assert reasons[number] == reason
     point = Hotspot.objects.get(external_id="T-9")
     assert point.geometry.geom_type == "Point" and point.jurisdiction == world.east
     assert Hotspot.objects.get(external_id="T-1").address == "路 1 号"
