@@ -4,8 +4,9 @@ import_gpkg_200k (s) and import_gpkg_200k_peak (MiB): a generated GeoPackage of 
 CGCS2000 / Gauss–Krüger CM 117E (EPSG:4548) over the synthetic district, imported as hotspots.
 ours: ``geo.io.bulk.bulk_import_hotspots`` (read in batches with pyogrio, reprojected and repaired with shapely,
 each feature placed in its deepest jurisdiction, encoded as binary COPY rows in a thread while the server takes the
-batch before, COPY-ed into geo_hotspot, one transaction). Baseline ogr2ogr_copy: ``ogr2ogr -f PostgreSQL -t_srs EPSG:4326`` with PG_USE_COPY=YES into a table of
-its own (no jurisdiction, no validation). Baseline copy_floor (time only): the rows our import stores, COPY-ed in
+batch before, COPY-ed into geo_hotspot, one transaction). Baseline ogr2ogr_copy:
+``ogr2ogr -f PostgreSQL -t_srs EPSG:4326`` with PG_USE_COPY=YES into a table of its own (no jurisdiction, no
+validation). Baseline copy_floor (time only): the rows our import stores, COPY-ed in
 binary from a file made once into geo_hotspot in one transaction (its indexes and foreign keys as they are), with no
 Python work: what the live table costs the server, the floor for any import into it. Each run happens in a fresh
 child process, which reports its wall time and the peak resident memory (VmHWM for ours; the ogr2ogr process's
