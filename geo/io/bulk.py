@@ -143,23 +143,7 @@ class _Rows:
                 )
         for name, column in texts.items():
             reasons.update(self._text_reasons(name, column, reasons))
-        new, changed, ids = [], [], []
-        for index in range(count):
-            if index in reasons:
-                continue
-            external = texts["external_id"][index]
-            if external:
-                if external in self.seen:
-                    duplicate = {index: _("its external id “%(id)s” is on an earlier row") % {"id": external}}
-                    raise row_refused(
-                        *self._numbered(start, duplicate if self.skip_refused else {**reasons, **duplicate})[0]
-                    )
-                self.seen.add(external)
-                if external in self.existing:
-                    changed.append(index)
-                    ids.append(self.existing[external])
-                    continue
-            new.append(index)
+        new, changed, ids = self._by_external_id(start, texts["external_id"], reasons)
         if reasons and not self.skip_refused:
             raise row_refused(*self._numbered(start, reasons)[0])
         encoded = {name: [value.encode() for value in column] for name, column in texts.items()}
@@ -189,6 +173,27 @@ class _Rows:
                 pick(wkbs),
             )
         return batch
+
+    def _by_external_id(self, start: int, externals: list[str], reasons: dict[int, str]):
+        """(the rows that make new hotspots, those that update one, the ids of those): refused rows left out, and a
+        repeated external id refusing the whole file."""
+        new, changed, ids = [], [], []
+        for index, external in enumerate(externals):
+            if index in reasons:
+                continue
+            if external:
+                if external in self.seen:
+                    duplicate = {index: _("its external id “%(id)s” is on an earlier row") % {"id": external}}
+                    raise row_refused(
+                        *self._numbered(start, duplicate if self.skip_refused else {**reasons, **duplicate})[0]
+                    )
+                self.seen.add(external)
+                if external in self.existing:
+                    changed.append(index)
+                    ids.append(self.existing[external])
+                    continue
+            new.append(index)
+        return new, changed, ids
 
     def _shape_reasons(self, read: np.ndarray, shapes: np.ndarray, usable: np.ndarray) -> dict[int, str]:
         """The preview's reasons for the shapes the vectorised cleaning could not use; a shape the preview takes
