@@ -222,3 +222,13 @@ def shapely_point(point):
     from geo.validation import from_shapely
 
     return from_shapely(point)
+
+
+@copy_path
+def test_bulk_import_of_an_empty_layer(world, tmp_path):
+    frame = hotspots_frame().iloc[0:0]
+    seen = []
+    result = bulk_import_hotspots(
+        path=write(frame, tmp_path, "gpkg"), category="farmers_market", progress=lambda *step: seen.append(step)
+    )
+    assert (result.created, result.updated, result.refused, seen) == (0, 0, [], [])
