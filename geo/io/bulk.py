@@ -30,14 +30,14 @@ from django.core.exceptions import ValidationError
 from django.db import connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from pyproj import CRS, Transformer
+from pyproj import Transformer
 
 from geo.io import pgcopy
-from geo.io.crs import WGS84, parse_crs
+from geo.io.crs import WGS84, source_crs
 from geo.io.errors import ImportRefused, row_refused
 from geo.io.limits import check_size
-from geo.io.mapping import column_mapping, text
-from geo.io.readers import shapefile_in_zip, source_format
+from geo.io.mapping import check_required, column_mapping, text
+from geo.io.readers import read_as, shapefile_in_zip, source_format
 from geo.io.repair import RowProblem, clean_shape
 from geo.io.targets import HOTSPOTS
 from geo.models import Hotspot, HotspotCategory, Jurisdiction, RiskLevel
@@ -267,16 +267,12 @@ def bulk_import_hotspots(
     if source_format(path.name) == "shapefile":
         check_size(path)
         target = shapefile_in_zip(path)
-    info = pyogrio.read_info(target)
-    source = CRS.from_user_input(info["crs"]) if info["crs"] else (parse_crs(crs) if crs else None)
-    if source is None:
-        raise ImportRefused(_("The file does not name its coordinate reference system: give one (--crs)."))
+    with read_as(source_format(path.name)):
+        info = pyogrio.read_info(target)
+    source = source_crs(info["crs"] or None, crs)
     transformer = None if source.to_epsg() == WGS84 else Transformer.from_crs(source, WGS84, always_xy=True)
     mapping = column_mapping(HOTSPOTS.fields, info["fields"], columns)
-    if "name" not in mapping:
-        raise ImportRefused(
-            _("The file has no column for: %(fields)s. Rename the column or choose it.") % {"fields": "name"}
-        )
+    check_required(HOTSPOTS.fields, mapping, {"category": category})
     try:
         category_id = HotspotCategory.objects.using(using).get(code=category).pk
     except HotspotCategory.DoesNotExist:

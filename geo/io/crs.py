@@ -40,10 +40,11 @@ def describe(crs: CRS | None) -> str:
     return f"{crs.name} (EPSG:{code})" if code else crs.name
 
 
-def source_crs(frame: gpd.GeoDataFrame, named: str = "") -> CRS:
-    """The file's own system; the one named only where the file has none."""
-    if frame.crs is not None:
-        return CRS.from_user_input(frame.crs)
+def source_crs(own, named: str = "") -> CRS:
+    """The file's own system (``own``: a CRS or its WKT; None where it has none); the one named only where the file
+    has none."""
+    if own is not None:
+        return CRS.from_user_input(own)
     if named:
         return parse_crs(named)
     raise ImportRefused(
@@ -56,7 +57,7 @@ def source_crs(frame: gpd.GeoDataFrame, named: str = "") -> CRS:
 
 
 def to_wgs84(frame: gpd.GeoDataFrame, named: str = "") -> tuple[gpd.GeoDataFrame, CRS]:
-    crs = source_crs(frame, named)
+    crs = source_crs(frame.crs, named)
     frame = frame.set_crs(crs, allow_override=True)
     if crs.to_epsg(min_confidence=100) == WGS84:
         return frame, crs

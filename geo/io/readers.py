@@ -3,6 +3,8 @@
 columns, or a WKT column)."""
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -66,18 +68,25 @@ def read_source(path: Path, *, name: str) -> Source:
     return Source(_read_ogr(target, kind), kind)
 
 
-def _read_ogr(target: str, kind: str) -> gpd.GeoDataFrame:
+@contextmanager
+def read_as(kind: str) -> Iterator[None]:
+    """GDAL's refusal to read the file turned into ImportRefused, naming the format it was read as."""
     try:
+        yield
+    except (DataSourceError, DataLayerError) as exc:
+        raise ImportRefused(
+            _("The file cannot be read as %(kind)s: %(error)s") % {"kind": kind, "error": exc}
+        ) from None
+
+
+def _read_ogr(target: str, kind: str) -> gpd.GeoDataFrame:
+    with read_as(kind):
         layers = pyogrio.list_layers(target)
         # KML puts each folder in a layer of its own: the first that has features.
         layer = next((str(row[0]) for row in layers if _feature_count(target, str(row[0]))), None)
         if layer is None:
             return gpd.GeoDataFrame({"geometry": gpd.GeoSeries([], crs=None)})
         return pyogrio.read_dataframe(target, layer=layer)
-    except (DataSourceError, DataLayerError) as exc:
-        raise ImportRefused(
-            _("The file cannot be read as %(kind)s: %(error)s") % {"kind": kind, "error": exc}
-        ) from None
 
 
 def _feature_count(target: str, layer: str) -> int:

@@ -232,3 +232,18 @@ def test_bulk_import_of_an_empty_layer(world, tmp_path):
         path=write(frame, tmp_path, "gpkg"), category="farmers_market", progress=lambda *step: seen.append(step)
     )
     assert (result.created, result.updated, result.refused, seen) == (0, 0, [], [])
+
+
+@copy_path
+def test_bulk_import_refuses_an_unreadable_file_or_one_without_a_crs(world, tmp_path):
+    broken = tmp_path / "broken.gpkg"
+    broken.write_bytes(b"not a GeoPackage at all")
+    with pytest.raises(ImportRefused, match="The file cannot be read as gpkg"):
+        bulk_import_hotspots(path=broken, category="farmers_market")
+    no_prj = zipped_shapefile(hotspots_frame(), tmp_path, leave_out=(".prj",))
+    with pytest.raises(ImportRefused, match="does not say which coordinate reference system"):
+        bulk_import_hotspots(path=no_prj, category="farmers_market")
+    assert bulk_import_hotspots(path=no_prj, category="farmers_market", crs="EPSG:4326").created == 2
+    nameless = write(hotspots_frame().drop(columns="name"), tmp_path, "gpkg")
+    with pytest.raises(ImportRefused, match=r"no column for: name \(name\)"):
+        bulk_import_hotspots(path=nameless, category="farmers_market")
