@@ -35,6 +35,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, target, file, crs, user, category, column, dry_run, skip_refused, bulk, **options):
         person = self._user(user)
+        if any("=" not in item for item in column):
+            raise CommandError("--column takes field=column (e.g. name=点位名称).")
         columns = dict(item.split("=", 1) for item in column)
         if bulk:
             self._bulk(target, file, crs, person, category, columns, dry_run, skip_refused)

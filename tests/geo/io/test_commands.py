@@ -28,6 +28,12 @@ def test_gis_import_refused(world, tmp_path):
         call_command("gis_import", "hotspots", str(write(hotspots_frame(), tmp_path, "csv")), "--user", "admin_u")
 
 
+def test_gis_import_refuses_a_column_without_its_field(world, tmp_path):
+    path = write(hotspots_frame(), tmp_path, "gpkg")
+    with pytest.raises(CommandError, match="--column takes field=column"):
+        call_command("gis_import", "hotspots", str(path), "--column", "name", "--user", "admin_u")
+
+
 def test_gis_export(world, tmp_path):
     out = io.StringIO()
     target = tmp_path / "hotspots.gpkg"
